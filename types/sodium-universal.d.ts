@@ -7,10 +7,6 @@ declare module 'sodium-universal' {
 
     crypto_generichash(out: Bytes, input: Bytes, key?: Bytes): void;
     crypto_generichash_batch(out: Bytes, inputs: Bytes[], key?: Bytes): void;
-    crypto_generichash_instance(key?: Bytes | null, outlen?: number): {
-      update(input: Bytes): void;
-      final(out: Bytes): void;
-    };
     crypto_generichash_BYTES: number;
     crypto_generichash_KEYBYTES: number;
 
@@ -23,7 +19,8 @@ declare module 'sodium-universal' {
     crypto_sign_BYTES: number;
 
     crypto_pwhash(out: Bytes, password: Bytes, salt: Bytes, opslimit: number, memlimit: number, alg: number): void;
-    crypto_pwhash_async?(out: Bytes, password: Bytes, salt: Bytes, opslimit: number, memlimit: number, alg: number, cb: (err: Error | null) => void): void;
+    // Runs on libuv's thread pool; without a callback it returns a promise.
+    crypto_pwhash_async(out: Bytes, password: Bytes, salt: Bytes, opslimit: number, memlimit: number, alg: number): Promise<void>;
     crypto_pwhash_ALG_ARGON2ID13: number;
     crypto_pwhash_SALTBYTES: number;
     crypto_pwhash_OPSLIMIT_MODERATE: number;

@@ -1,0 +1,129 @@
+// File bytes live outside the B-tree: in each writer's own blob core, as Hyperdrive does. The view only
+// holds a small pointer, so a sparse reader's `get` never drags other notes' bodies along the path.
+import Hyperblobs, { type BlobId } from 'hyperblobs';
+import type Corestore from 'corestore';
+import type Hypercore from 'hypercore';
+import type { BlobRef } from './schema';
+import { SerialQueue } from './serial';
+
+/** Blocks of this size keep replication requests small and let large attachments stream. */
+export const BLOB_BLOCK_SIZE = 64 * 1024;
+/** Name of the local writer's blob core inside a knowledge base's namespace. */
+const LOCAL_BLOB_CORE = 'tzimtzum/blobs';
+/** Appends are flushed in slices of about this many bytes, so huge imports keep memory bounded. */
+const APPEND_SLICE_BYTES = 8 * 1024 * 1024;
+
+/** Thrown when bytes cannot be read right now; `code` tells the caller why. */
+export class BlobUnavailableError extends Error {
+  readonly code = 'blob-unavailable';
+}
+
+/** Reads blobs from any writer's core and writes the local writer's, in batches. */
+export class BlobStore {
+  private readonly store: Corestore;
+  private readonly readers = new Map<string, Hyperblobs>();
+  private readonly appends = new SerialQueue();
+  private local: Hypercore | null = null;
+
+  constructor(store: Corestore) {
+    this.store = store;
+  }
+
+  /** The local writer's blob core, created on first use. */
+  async localCore(): Promise<Hypercore> {
+    if (!this.local) {
+      this.local = this.store.get({ name: LOCAL_BLOB_CORE });
+      await this.local.ready();
+    }
+    return this.local;
+  }
+
+  /** Append many files' bytes with as few core appends as possible; returns one pointer per file, in order. */
+  async putMany(files: Uint8Array[]): Promise<BlobRef[]> {
+    const core = await this.localCore();
+    return this.appends.run(async () => {
+      const refs: BlobRef[] = [];
+      let pending: Uint8Array[] = [];
+      let pendingBytes = 0;
+      let blockOffset = core.length;
+      let byteOffset = core.byteLength;
+      for (const bytes of files) {
+        const blocks = splitIntoBlocks(bytes);
+        refs.push({ core: core.key as Buffer, blockOffset, blockLength: blocks.length, byteOffset, byteLength: bytes.byteLength });
+        blockOffset += blocks.length;
+        byteOffset += bytes.byteLength;
+        pending.push(...blocks);
+        pendingBytes += bytes.byteLength;
+        if (pendingBytes >= APPEND_SLICE_BYTES) {
+          await core.append(pending);
+          pending = [];
+          pendingBytes = 0;
+        }
+      }
+      if (pending.length > 0) await core.append(pending);
+      return refs;
+    });
+  }
+
+  /** Read one blob. With `wait: false` fails at once when a block is not local; `timeout` bounds the wait. */
+  async get(ref: BlobRef, opts: { wait?: boolean; timeout?: number } = {}): Promise<Buffer> {
+    if (ref.byteLength === 0) return Buffer.alloc(0);
+    const blobs = await this.reader(ref.core);
+    const id: BlobId = { blockOffset: ref.blockOffset, blockLength: ref.blockLength, byteOffset: ref.byteOffset, byteLength: ref.byteLength };
+    try {
+      const bytes = await blobs.get(id, { wait: opts.wait ?? true, timeout: opts.timeout ?? 0 });
+      if (!bytes) throw new BlobUnavailableError('The file is not stored on this device yet.');
+      return bytes;
+    } catch (err) {
+      if (err instanceof BlobUnavailableError) throw err;
+      throw new BlobUnavailableError('No connected peer has this file right now. Try again when the author or another subscriber is online.', { cause: err });
+    }
+  }
+
+  /** Whether every block of a blob is stored locally. */
+  async has(ref: BlobRef): Promise<boolean> {
+    if (ref.blockLength === 0) return true;
+    const blobs = await this.reader(ref.core);
+    return blobs.core.has(ref.blockOffset, ref.blockOffset + ref.blockLength);
+  }
+
+  /** Download a blob's blocks into the local replica (for offline use). */
+  async download(ref: BlobRef): Promise<void> {
+    if (ref.blockLength === 0) return;
+    const blobs = await this.reader(ref.core);
+    await blobs.core.download({ start: ref.blockOffset, end: ref.blockOffset + ref.blockLength }).done();
+  }
+
+  /** The cores holding blobs that this store has opened (for replication accounting). */
+  cores(): Hypercore[] {
+    return [...this.readers.values()].map((blobs) => blobs.core);
+  }
+
+  async close(): Promise<void> {
+    await this.appends.idle();
+    const closing = [...this.readers.values()].map((blobs) => blobs.close());
+    this.readers.clear();
+    await Promise.all(closing);
+    if (this.local) await this.local.close();
+    this.local = null;
+  }
+
+  private async reader(key: Buffer): Promise<Hyperblobs> {
+    const id = key.toString('hex');
+    let blobs = this.readers.get(id);
+    if (!blobs) {
+      blobs = new Hyperblobs(this.store.get({ key }), { blockSize: BLOB_BLOCK_SIZE });
+      this.readers.set(id, blobs);
+    }
+    await blobs.ready();
+    return blobs;
+  }
+}
+
+function splitIntoBlocks(bytes: Uint8Array): Uint8Array[] {
+  const blocks: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.byteLength; offset += BLOB_BLOCK_SIZE) {
+    blocks.push(bytes.subarray(offset, Math.min(offset + BLOB_BLOCK_SIZE, bytes.byteLength)));
+  }
+  return blocks;
+}

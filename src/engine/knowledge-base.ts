@@ -1,0 +1,305 @@
+// A knowledge base: an Autobase whose view is a Hyperbee of file records, with file bytes in each
+// writer's blob core. One instance per knowledge base; every base lives in its own store namespace
+// because Autobase boots from fixed core names.
+import { EventEmitter } from 'node:events';
+import Autobase from 'autobase';
+import Hyperbee from 'hyperbee';
+import type Corestore from 'corestore';
+import z32 from 'z32';
+import { applyNodes, UpgradeNeeded } from './apply';
+import { BlobStore } from './blob-store';
+import { contentHash } from './content-hash';
+import {
+  decodeRecord, encodeOp, fileRecordEncoding, metaEncoding, statsEncoding,
+  type FileKind, type FileRecord, type KnowledgeBaseMeta, type Op, type ViewStats,
+} from './schema';
+import { META_KEY, STATS_KEY, fileKey, pathOfKey, prefixRange } from './view-keys';
+import { fileKindOf } from './file-kind';
+
+/** Default cap on one file's size; larger files are refused with a clear message. */
+export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+/** One file as readers see it. */
+export interface FileEntry extends FileRecord {
+  path: string;
+}
+
+/** A file to write into the knowledge base. */
+export interface FileInput {
+  path: string;
+  bytes: Uint8Array;
+  mtime: number;
+  kind?: FileKind;
+  /** Hash of the version this edit was based on (null for a new file); used to detect concurrent edits. */
+  base?: Buffer | null;
+}
+
+/** One change between two versions of the view. */
+export type FileChange =
+  | { type: 'put'; path: string; entry: FileEntry; previous: FileEntry | null }
+  | { type: 'delete'; path: string; previous: FileEntry };
+
+/** Errors a caller can act on; `code` is stable, `message` tells the user what to do. */
+export class KnowledgeBaseError extends Error {
+  constructor(readonly code: 'not-writable' | 'file-too-large' | 'not-found' | 'integrity' | 'upgrade-needed' | 'closed', message: string) {
+    super(message);
+  }
+}
+
+export interface KnowledgeBaseOptions {
+  /** The peer's store; the knowledge base takes a namespace of it. */
+  store: Corestore;
+  /** Namespace of this knowledge base inside the store; unique per knowledge base on this device. */
+  namespace: string;
+  /** The knowledge base's key, to open one created elsewhere; omit to create (or reopen) a local one. */
+  key?: Buffer | null;
+  maxFileBytes?: number;
+}
+
+type Events = {
+  update: [];
+  truncate: [length: number];
+  'upgrade-needed': [message: string];
+  error: [error: Error];
+};
+
+/** A replicated, verifiable folder of files. */
+export class KnowledgeBase extends EventEmitter<Events> {
+  readonly base: Autobase<Hyperbee>;
+  readonly blobs: BlobStore;
+  readonly namespace: string;
+  readonly maxFileBytes: number;
+  private readonly store: Corestore;
+  private upgradeMessage: string | null = null;
+
+  constructor(opts: KnowledgeBaseOptions) {
+    super();
+    this.namespace = opts.namespace;
+    this.maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.store = opts.store.namespace(opts.namespace);
+    this.blobs = new BlobStore(this.store);
+    this.base = new Autobase<Hyperbee>(this.store, opts.key ?? null, {
+      valueEncoding: 'binary',
+      open: (viewStore) => new Hyperbee(viewStore.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false }),
+      apply: applyNodes,
+      close: (view) => view.close(),
+      update: (_view, changes) => this.onViewUpdate(changes),
+    });
+    this.base.on('update', () => this.emit('update'));
+    this.base.on('interrupt', (reason: unknown) => {
+      this.upgradeMessage = reason instanceof UpgradeNeeded ? reason.message : 'This knowledge base stopped syncing. Update Tzimtzum.';
+      this.emit('upgrade-needed', this.upgradeMessage);
+    });
+    this.base.on('error', (err: Error) => this.emit('error', err));
+  }
+
+  async ready(): Promise<void> {
+    await this.base.ready();
+    await this.view.ready();
+  }
+
+  /** The knowledge base's stable public key (the Autobase key, not the view key, which changes). */
+  get key(): Buffer {
+    return this.base.key;
+  }
+
+  /** The key as people share it: z-base-32. */
+  get id(): string {
+    return z32.encode(this.base.key);
+  }
+
+  get discoveryKey(): Buffer {
+    return this.base.discoveryKey;
+  }
+
+  /** Whether this device may write to the knowledge base. */
+  get writable(): boolean {
+    return this.base.writable;
+  }
+
+  /** The view's current version; pass it to `changes` later to get what happened since. */
+  get version(): number {
+    return this.view.version;
+  }
+
+  /** Set when an op needs a newer Tzimtzum; the base stops applying until the app is updated. */
+  get upgradeNeeded(): string | null {
+    return this.upgradeMessage;
+  }
+
+  get view(): Hyperbee {
+    return this.base.view;
+  }
+
+  /** Pull in what connected peers have and bring the view up to date. */
+  async update(): Promise<void> {
+    await this.base.update();
+  }
+
+  async meta(opts: { wait?: boolean; timeout?: number } = {}): Promise<KnowledgeBaseMeta | null> {
+    const entry = await this.view.get(META_KEY, opts);
+    return entry ? decodeRecord(metaEncoding, entry.value) : null;
+  }
+
+  async stats(): Promise<ViewStats> {
+    const entry = await this.view.get(STATS_KEY, { wait: false }).catch(() => null);
+    return (entry && decodeRecord(statsEncoding, entry.value)) ?? { applied: 0, skipped: 0, lastSkipReason: '' };
+  }
+
+  /** One file's record, or null. */
+  async stat(path: string, opts: { wait?: boolean; timeout?: number } = {}): Promise<FileEntry | null> {
+    const entry = await this.view.get(fileKey(path), opts);
+    return entry ? toFileEntry(path, entry.value) : null;
+  }
+
+  /** A page of files whose path starts with `prefix`, in path order; pass `next` back as `after`. */
+  async list(opts: { prefix?: string; limit?: number; after?: string } = {}): Promise<{ entries: FileEntry[]; next: string | null }> {
+    const limit = opts.limit ?? 1000;
+    const range = prefixRange(opts.prefix ?? '');
+    if (opts.after !== undefined) {
+      delete range.gte;
+      range.gt = fileKey(opts.after);
+    }
+    const entries: FileEntry[] = [];
+    for await (const entry of this.view.createReadStream({ ...range, limit: limit + 1 })) {
+      const path = pathOfKey(entry.key);
+      const file = path === null ? null : toFileEntry(path, entry.value);
+      if (file) entries.push(file);
+    }
+    const more = entries.length > limit;
+    if (more) entries.length = limit;
+    return { entries, next: more ? entries[entries.length - 1].path : null };
+  }
+
+  /** Every file, streamed in path order. */
+  async *files(prefix = ''): AsyncGenerator<FileEntry> {
+    for await (const entry of this.view.createReadStream(prefixRange(prefix))) {
+      const path = pathOfKey(entry.key);
+      const file = path === null ? null : toFileEntry(path, entry.value);
+      if (file) yield file;
+    }
+  }
+
+  /** A file's bytes, verified against the hash in its record. */
+  async read(pathOrEntry: string | FileEntry, opts: { wait?: boolean; timeout?: number } = {}): Promise<Buffer> {
+    const entry = typeof pathOrEntry === 'string' ? await this.stat(pathOrEntry, opts) : pathOrEntry;
+    if (!entry) throw new KnowledgeBaseError('not-found', `"${String(pathOrEntry)}" is not in this knowledge base.`);
+    const bytes = await this.blobs.get(entry.blob, opts);
+    if (!contentHash(bytes).equals(entry.hash)) {
+      throw new KnowledgeBaseError('integrity', `"${entry.path}" does not match its recorded hash; it was not written. Its writer published inconsistent data.`);
+    }
+    return bytes;
+  }
+
+  /** Everything that changed since `version`, as puts and deletes in path order. */
+  async *changes(since: number): AsyncGenerator<FileChange> {
+    const current = this.view.snapshot();
+    try {
+      for await (const { left, right } of current.createDiffStream(since, prefixRange(''))) {
+        const key = (left ?? right)?.key;
+        const path = key === undefined ? null : pathOfKey(key);
+        if (path === null) continue;
+        const entry = left ? toFileEntry(path, left.value) : null;
+        const previous = right ? toFileEntry(path, right.value) : null;
+        if (entry) yield { type: 'put', path, entry, previous };
+        else if (previous) yield { type: 'delete', path, previous };
+      }
+    } finally {
+      await current.close();
+    }
+  }
+
+  /** Write files: bytes first (one batched blob append), then one batched op append. */
+  async putFiles(files: FileInput[]): Promise<void> {
+    if (files.length === 0) return;
+    this.assertWritable();
+    for (const file of files) {
+      if (file.bytes.byteLength > this.maxFileBytes) {
+        throw new KnowledgeBaseError('file-too-large', `"${file.path}" is ${formatBytes(file.bytes.byteLength)}, over the ${formatBytes(this.maxFileBytes)} limit. Raise the limit in settings or leave the file out.`);
+      }
+    }
+    const refs = await this.blobs.putMany(files.map((file) => file.bytes));
+    const ops: Op[] = files.map((file, i) => ({
+      type: 'put',
+      path: file.path,
+      hash: contentHash(file.bytes),
+      size: file.bytes.byteLength,
+      mtime: Math.max(0, Math.floor(file.mtime)),
+      kind: file.kind ?? fileKindOf(file.path),
+      blob: refs[i],
+      base: file.base ?? null,
+    }));
+    await this.appendOps(ops);
+  }
+
+  async deleteFiles(paths: { path: string; base?: Buffer | null }[]): Promise<void> {
+    await this.appendOps(paths.map(({ path, base }) => ({ type: 'delete', path, base: base ?? null })));
+  }
+
+  async rename(from: string, to: string, opts: { folder?: boolean } = {}): Promise<void> {
+    await this.appendOps([{ type: 'rename', from, to, folder: opts.folder ?? false }]);
+  }
+
+  async setMeta(meta: KnowledgeBaseMeta): Promise<void> {
+    await this.appendOps([{ type: 'meta', ...meta }]);
+  }
+
+  /** Append already-built ops as one batch (one awaited append, one apply cycle). */
+  async appendOps(ops: Op[]): Promise<void> {
+    if (ops.length === 0) return;
+    this.assertWritable();
+    await this.base.append(ops.map(encodeOp));
+  }
+
+  /** Append raw bytes as ops, bypassing the encoder: for tests of hostile writers. */
+  async appendRaw(values: Uint8Array[]): Promise<void> {
+    this.assertWritable();
+    await this.base.append(values);
+  }
+
+  /** Download the whole view and every file's bytes, so the replica is complete offline. */
+  async downloadAll(onProgress?: (done: number, bytes: number) => void): Promise<void> {
+    await this.view.core.download({ start: 0, end: -1 }).done().catch(() => undefined);
+    let done = 0;
+    let bytes = 0;
+    for await (const entry of this.files()) {
+      await this.blobs.download(entry.blob);
+      done++;
+      bytes += entry.size;
+      onProgress?.(done, bytes);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.blobs.close();
+    await this.base.close();
+  }
+
+  private assertWritable(): void {
+    if (this.upgradeMessage) throw new KnowledgeBaseError('upgrade-needed', this.upgradeMessage);
+    if (!this.base.writable) throw new KnowledgeBaseError('not-writable', 'This device is not a writer of this knowledge base. Ask its owner for an invite.');
+  }
+
+  private onViewUpdate(changes: unknown): void {
+    const view = (changes as { get(name: string): { from: number; to: number; shared: number } | undefined } | null)?.get('view');
+    if (view && view.shared < view.from) this.emit('truncate', view.shared);
+  }
+}
+
+function toFileEntry(path: string, value: Buffer): FileEntry | null {
+  const record = decodeRecord(fileRecordEncoding, value);
+  return record ? { path, ...record } : null;
+}
+
+/** Human-readable byte counts for messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

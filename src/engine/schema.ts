@@ -1,0 +1,393 @@
+// The knowledge base's wire format: every op a writer appends, and every record the view holds.
+//
+// Ops travel through Autobase as raw bytes and are decoded here, inside `apply`, so that a malformed op
+// from any writer can be skipped instead of closing the base on every peer that replays it. Decoders are
+// strict (unknown types, bad lengths and trailing bytes are rejected) and never throw to their caller.
+import c, { type Encoding, type State } from 'compact-encoding';
+
+/** The newest op schema this build understands. An op with a higher version stops the base ("upgrade needed"). */
+export const SCHEMA_VERSION = 1;
+
+/** Longest path, in UTF-8 bytes, an op may carry. Mounts apply their own, stricter policy. */
+export const MAX_PATH_BYTES = 4096;
+const MAX_META_BYTES = 16 * 1024;
+const HASH_BYTES = 32;
+const KEY_BYTES = 32;
+
+/** What kind of file a record describes; notes are text the mount may rewrite, attachments are opaque bytes. */
+export type FileKind = 'note' | 'attachment';
+
+/** Where a file's bytes live: a range of a writer's blob core (Hyperblobs bounds). */
+export interface BlobRef {
+  core: Buffer;
+  blockOffset: number;
+  blockLength: number;
+  byteOffset: number;
+  byteLength: number;
+}
+
+/** Create or replace a file. `base` is the hash of the version the writer edited, or null for a new file. */
+export interface PutFileOp {
+  type: 'put';
+  path: string;
+  hash: Buffer;
+  size: number;
+  mtime: number;
+  kind: FileKind;
+  blob: BlobRef;
+  base: Buffer | null;
+}
+
+/** Remove a file. `base` is the hash of the version the writer saw when deleting it. */
+export interface DeleteFileOp {
+  type: 'delete';
+  path: string;
+  base: Buffer | null;
+}
+
+/** Move a file, or with `folder` every file under `from/`, to a new path. */
+export interface RenameOp {
+  type: 'rename';
+  from: string;
+  to: string;
+  folder: boolean;
+}
+
+/** Set the knowledge base's public description. */
+export interface MetaOp {
+  type: 'meta';
+  title: string;
+  description: string;
+  author: string;
+}
+
+/** Every op a writer may append. */
+export type Op = PutFileOp | DeleteFileOp | RenameOp | MetaOp;
+
+/** The outcome of decoding one op: usable, malformed (skip and count), or from a newer schema (stop). */
+export type DecodedOp =
+  | { status: 'ok'; op: Op }
+  | { status: 'malformed'; reason: string }
+  | { status: 'newer'; version: number };
+
+const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4 } as const;
+const KIND_CODE: Record<FileKind, number> = { note: 0, attachment: 1 };
+
+class SchemaViolation extends Error {}
+
+function check(condition: boolean, reason: string): asserts condition {
+  if (!condition) throw new SchemaViolation(reason);
+}
+
+function boundedString(maxBytes: number, what: string): Encoding<string> {
+  return {
+    preencode: (state, value) => c.string.preencode(state, value),
+    encode: (state, value) => c.string.encode(state, value),
+    decode: (state) => {
+      const value = c.string.decode(state);
+      check(Buffer.byteLength(value) <= maxBytes, `${what} is too long`);
+      return value;
+    },
+  };
+}
+
+const pathString = boundedString(MAX_PATH_BYTES, 'path');
+const metaString = boundedString(MAX_META_BYTES, 'metadata field');
+
+function validPath(path: string): boolean {
+  // Structural checks only: what a mount may write is decided by the mount's path policy.
+  return path.length > 0 && !path.includes('\u0000') && !path.includes('\ufffd') && path.isWellFormed();
+}
+
+const optionalHash: Encoding<Buffer | null> = {
+  preencode: (state, value) => {
+    c.bool.preencode(state, value !== null);
+    if (value) c.fixed32.preencode(state, value);
+  },
+  encode: (state, value) => {
+    c.bool.encode(state, value !== null);
+    if (value) c.fixed32.encode(state, value);
+  },
+  decode: (state) => (c.bool.decode(state) ? c.fixed32.decode(state) : null),
+};
+
+/** Hyperblobs bounds plus the key of the core that holds them. */
+export const blobRefEncoding: Encoding<BlobRef> = {
+  preencode(state, ref) {
+    c.fixed32.preencode(state, ref.core);
+    c.uint.preencode(state, ref.blockOffset);
+    c.uint.preencode(state, ref.blockLength);
+    c.uint.preencode(state, ref.byteOffset);
+    c.uint.preencode(state, ref.byteLength);
+  },
+  encode(state, ref) {
+    c.fixed32.encode(state, ref.core);
+    c.uint.encode(state, ref.blockOffset);
+    c.uint.encode(state, ref.blockLength);
+    c.uint.encode(state, ref.byteOffset);
+    c.uint.encode(state, ref.byteLength);
+  },
+  decode(state) {
+    return {
+      core: c.fixed32.decode(state),
+      blockOffset: c.uint.decode(state),
+      blockLength: c.uint.decode(state),
+      byteOffset: c.uint.decode(state),
+      byteLength: c.uint.decode(state),
+    };
+  },
+};
+
+function decodeKind(state: State): FileKind {
+  const code = c.uint.decode(state);
+  check(code === 0 || code === 1, `unknown file kind ${code}`);
+  return code === 0 ? 'note' : 'attachment';
+}
+
+const opBody = {
+  put: {
+    preencode(state: State, op: PutFileOp) {
+      pathString.preencode(state, op.path);
+      c.fixed32.preencode(state, op.hash);
+      c.uint.preencode(state, op.size);
+      c.uint.preencode(state, op.mtime);
+      c.uint.preencode(state, KIND_CODE[op.kind]);
+      blobRefEncoding.preencode(state, op.blob);
+      optionalHash.preencode(state, op.base);
+    },
+    encode(state: State, op: PutFileOp) {
+      pathString.encode(state, op.path);
+      c.fixed32.encode(state, op.hash);
+      c.uint.encode(state, op.size);
+      c.uint.encode(state, op.mtime);
+      c.uint.encode(state, KIND_CODE[op.kind]);
+      blobRefEncoding.encode(state, op.blob);
+      optionalHash.encode(state, op.base);
+    },
+    decode(state: State): PutFileOp {
+      const op: PutFileOp = {
+        type: 'put',
+        path: pathString.decode(state),
+        hash: c.fixed32.decode(state),
+        size: c.uint.decode(state),
+        mtime: c.uint.decode(state),
+        kind: decodeKind(state),
+        blob: blobRefEncoding.decode(state),
+        base: optionalHash.decode(state),
+      };
+      check(validPath(op.path), 'invalid path');
+      check(op.blob.byteLength === op.size, 'blob length does not match file size');
+      check(op.size === 0 ? op.blob.blockLength === 0 : op.blob.blockLength > 0, 'blob has no blocks');
+      return op;
+    },
+  },
+  delete: {
+    preencode(state: State, op: DeleteFileOp) {
+      pathString.preencode(state, op.path);
+      optionalHash.preencode(state, op.base);
+    },
+    encode(state: State, op: DeleteFileOp) {
+      pathString.encode(state, op.path);
+      optionalHash.encode(state, op.base);
+    },
+    decode(state: State): DeleteFileOp {
+      const op: DeleteFileOp = { type: 'delete', path: pathString.decode(state), base: optionalHash.decode(state) };
+      check(validPath(op.path), 'invalid path');
+      return op;
+    },
+  },
+  rename: {
+    preencode(state: State, op: RenameOp) {
+      pathString.preencode(state, op.from);
+      pathString.preencode(state, op.to);
+      c.bool.preencode(state, op.folder);
+    },
+    encode(state: State, op: RenameOp) {
+      pathString.encode(state, op.from);
+      pathString.encode(state, op.to);
+      c.bool.encode(state, op.folder);
+    },
+    decode(state: State): RenameOp {
+      const op: RenameOp = { type: 'rename', from: pathString.decode(state), to: pathString.decode(state), folder: c.bool.decode(state) };
+      check(validPath(op.from) && validPath(op.to), 'invalid path');
+      check(op.from !== op.to, 'rename to the same path');
+      check(!op.folder || !op.to.startsWith(op.from + '/'), 'folder moved into itself');
+      return op;
+    },
+  },
+  meta: {
+    preencode(state: State, op: MetaOp) {
+      metaString.preencode(state, op.title);
+      metaString.preencode(state, op.description);
+      metaString.preencode(state, op.author);
+    },
+    encode(state: State, op: MetaOp) {
+      metaString.encode(state, op.title);
+      metaString.encode(state, op.description);
+      metaString.encode(state, op.author);
+    },
+    decode(state: State): MetaOp {
+      return { type: 'meta', title: metaString.decode(state), description: metaString.decode(state), author: metaString.decode(state) };
+    },
+  },
+};
+
+/** Encode an op for appending to the writer's log. */
+export function encodeOp(op: Op): Buffer {
+  const state = c.state();
+  c.uint.preencode(state, SCHEMA_VERSION);
+  c.uint.preencode(state, OP_TYPE[op.type]);
+  preencodeBody(state, op);
+  state.buffer = Buffer.allocUnsafe(state.end);
+  c.uint.encode(state, SCHEMA_VERSION);
+  c.uint.encode(state, OP_TYPE[op.type]);
+  encodeBody(state, op);
+  return state.buffer;
+}
+
+function preencodeBody(state: State, op: Op): void {
+  switch (op.type) {
+    case 'put': return opBody.put.preencode(state, op);
+    case 'delete': return opBody.delete.preencode(state, op);
+    case 'rename': return opBody.rename.preencode(state, op);
+    case 'meta': return opBody.meta.preencode(state, op);
+  }
+}
+
+function encodeBody(state: State, op: Op): void {
+  switch (op.type) {
+    case 'put': return opBody.put.encode(state, op);
+    case 'delete': return opBody.delete.encode(state, op);
+    case 'rename': return opBody.rename.encode(state, op);
+    case 'meta': return opBody.meta.encode(state, op);
+  }
+}
+
+/** Decode one op from a writer's log. Total: any input yields a result, never an exception. */
+export function decodeOp(bytes: Uint8Array | null): DecodedOp {
+  if (bytes === null || bytes.byteLength === 0) return { status: 'malformed', reason: 'empty op' };
+  try {
+    const state = c.state(0, bytes.byteLength, bytes);
+    const version = c.uint.decode(state);
+    if (version > SCHEMA_VERSION) return { status: 'newer', version };
+    check(version >= 1, 'schema version 0');
+    const type = c.uint.decode(state);
+    let op: Op;
+    switch (type) {
+      case OP_TYPE.put: op = opBody.put.decode(state); break;
+      case OP_TYPE.delete: op = opBody.delete.decode(state); break;
+      case OP_TYPE.rename: op = opBody.rename.decode(state); break;
+      case OP_TYPE.meta: op = opBody.meta.decode(state); break;
+      default: return { status: 'malformed', reason: `unknown op type ${type}` };
+    }
+    check(state.start === state.end, 'trailing bytes');
+    return { status: 'ok', op };
+  } catch (err) {
+    return { status: 'malformed', reason: err instanceof SchemaViolation ? err.message : 'truncated or undecodable' };
+  }
+}
+
+/** What the view stores for one file: its identity, size, kind, and where its bytes are. */
+export interface FileRecord {
+  hash: Buffer;
+  size: number;
+  mtime: number;
+  kind: FileKind;
+  blob: BlobRef;
+  /** The writer whose op produced this version. */
+  writer: Buffer;
+}
+
+/** Encoding of view file records (the view is rebuilt by `apply`, so it needs no version of its own). */
+export const fileRecordEncoding: Encoding<FileRecord> = {
+  preencode(state, record) {
+    c.fixed32.preencode(state, record.hash);
+    c.uint.preencode(state, record.size);
+    c.uint.preencode(state, record.mtime);
+    c.uint.preencode(state, KIND_CODE[record.kind]);
+    blobRefEncoding.preencode(state, record.blob);
+    c.fixed32.preencode(state, record.writer);
+  },
+  encode(state, record) {
+    c.fixed32.encode(state, record.hash);
+    c.uint.encode(state, record.size);
+    c.uint.encode(state, record.mtime);
+    c.uint.encode(state, KIND_CODE[record.kind]);
+    blobRefEncoding.encode(state, record.blob);
+    c.fixed32.encode(state, record.writer);
+  },
+  decode(state) {
+    return {
+      hash: c.fixed32.decode(state),
+      size: c.uint.decode(state),
+      mtime: c.uint.decode(state),
+      kind: decodeKind(state),
+      blob: blobRefEncoding.decode(state),
+      writer: c.fixed32.decode(state),
+    };
+  },
+};
+
+/** The knowledge base's public description as the view holds it. */
+export interface KnowledgeBaseMeta {
+  title: string;
+  description: string;
+  author: string;
+}
+
+export const metaEncoding: Encoding<KnowledgeBaseMeta> = {
+  preencode(state, meta) {
+    c.string.preencode(state, meta.title);
+    c.string.preencode(state, meta.description);
+    c.string.preencode(state, meta.author);
+  },
+  encode(state, meta) {
+    c.string.encode(state, meta.title);
+    c.string.encode(state, meta.description);
+    c.string.encode(state, meta.author);
+  },
+  decode(state) {
+    return { title: c.string.decode(state), description: c.string.decode(state), author: c.string.decode(state) };
+  },
+};
+
+/** Counters the view keeps about its own history, deterministic like everything else in it. */
+export interface ViewStats {
+  applied: number;
+  skipped: number;
+  lastSkipReason: string;
+}
+
+export const statsEncoding: Encoding<ViewStats> = {
+  preencode(state, stats) {
+    c.uint.preencode(state, stats.applied);
+    c.uint.preencode(state, stats.skipped);
+    c.string.preencode(state, stats.lastSkipReason);
+  },
+  encode(state, stats) {
+    c.uint.encode(state, stats.applied);
+    c.uint.encode(state, stats.skipped);
+    c.string.encode(state, stats.lastSkipReason);
+  },
+  decode(state) {
+    return { applied: c.uint.decode(state), skipped: c.uint.decode(state), lastSkipReason: c.string.decode(state) };
+  },
+};
+
+/** Decode a view record strictly; view records come from replicas, so they are untrusted too. */
+export function decodeRecord<T>(encoding: Encoding<T>, bytes: Uint8Array): T | null {
+  try {
+    const state = c.state(0, bytes.byteLength, bytes);
+    const value = encoding.decode(state);
+    return state.start === state.end ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Encode a view record. */
+export function encodeRecord<T>(encoding: Encoding<T>, value: T): Buffer {
+  return c.encode(encoding, value);
+}
+
+export { HASH_BYTES, KEY_BYTES };

@@ -1,0 +1,31 @@
+// The view's key layout. Files sit under one prefix so a range read lists a folder, and the
+// knowledge base's own records sit under another that no file path can reach.
+import type { Range } from 'hyperbee';
+
+/** Every file record's key starts with this. */
+export const FILE_PREFIX = 'files/';
+/** The knowledge base's title, description and author. */
+export const META_KEY = 'kb/meta';
+/** Counters of applied and skipped ops. */
+export const STATS_KEY = 'kb/stats';
+
+/** The view key of a file path. */
+export function fileKey(path: string): string {
+  return FILE_PREFIX + path;
+}
+
+/** The file path of a view key, or null for keys that are not files. */
+export function pathOfKey(key: string): string | null {
+  return key.startsWith(FILE_PREFIX) ? key.slice(FILE_PREFIX.length) : null;
+}
+
+/** The range of every file whose path starts with `prefix` (a folder prefix should end with '/'). */
+export function prefixRange(prefix: string): Range {
+  // U+10FFFF sorts after every other code point in UTF-8 byte order, which Hyperbee compares.
+  return { gte: fileKey(prefix), lt: fileKey(prefix) + '\u{10FFFF}' };
+}
+
+/** The range of every file inside a folder (not the folder's name as a file). */
+export function folderRange(folder: string): Range {
+  return prefixRange(folder + '/');
+}

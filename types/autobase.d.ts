@@ -1,0 +1,48 @@
+// Autobase: many writers' logs linearized into one view (here a Hyperbee).
+declare module 'autobase' {
+  import type Corestore from 'corestore';
+  import type Hypercore from 'hypercore';
+  import type { EventEmitter } from 'node:events';
+
+  export interface ApplyNode {
+    value: Buffer | null;
+    from: { key: Buffer };
+    length: number;
+  }
+  export interface Host {
+    addWriter(key: Uint8Array, opts?: { indexer?: boolean }): Promise<void>;
+    removeWriter(key: Uint8Array): Promise<void>;
+    removeable(key: Uint8Array): boolean;
+    interrupt(reason?: unknown): void;
+  }
+  export interface AutobaseOptions<V> {
+    open: (store: Corestore, host: Host) => V;
+    apply: (nodes: ApplyNode[], view: V, host: Host) => Promise<void>;
+    close?: (view: V) => Promise<void>;
+    update?: (view: V, changes: unknown) => void;
+    valueEncoding?: string;
+    ackInterval?: number;
+    optimistic?: boolean;
+  }
+  export default class Autobase<V> extends EventEmitter {
+    constructor(store: Corestore, bootstrap: Uint8Array | null, opts: AutobaseOptions<V>);
+    key: Buffer;
+    discoveryKey: Buffer;
+    id: string;
+    view: V;
+    local: Hypercore;
+    core: Hypercore;
+    writable: boolean;
+    isIndexer: boolean;
+    length: number;
+    signedLength: number;
+    interrupted: unknown;
+    closed: boolean;
+    opened: boolean;
+    ready(): Promise<void>;
+    close(): Promise<void>;
+    append(value: Uint8Array | Uint8Array[] | null): Promise<unknown>;
+    update(): Promise<void>;
+    ack(bg?: boolean): Promise<void>;
+  }
+}

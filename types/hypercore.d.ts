@@ -1,0 +1,38 @@
+// The subset of Hypercore that Tzimtzum touches (through Corestore, Autobase and Hyperbee).
+declare module 'hypercore' {
+  import type { EventEmitter } from 'node:events';
+
+  export interface GetOptions {
+    wait?: boolean;
+    timeout?: number;
+  }
+  export interface Download {
+    done(): Promise<void>;
+    destroy(): void;
+  }
+  export interface Peer {
+    remotePublicKey: Buffer;
+  }
+  export default class Hypercore extends EventEmitter {
+    key: Buffer | null;
+    discoveryKey: Buffer | null;
+    id: string | null;
+    length: number;
+    contiguousLength: number;
+    byteLength: number;
+    writable: boolean;
+    readable: boolean;
+    closed: boolean;
+    opened: boolean;
+    peers: Peer[];
+    ready(): Promise<void>;
+    close(): Promise<void>;
+    get(index: number, opts?: GetOptions): Promise<Buffer | null>;
+    has(start: number, end?: number): Promise<boolean>;
+    append(block: Uint8Array | Uint8Array[]): Promise<{ length: number; byteLength: number }>;
+    update(opts?: { wait?: boolean }): Promise<boolean>;
+    download(range?: { start?: number; end?: number; linear?: boolean }): Download;
+    info(opts?: { storage?: boolean }): Promise<{ length: number; contiguousLength: number; byteLength: number; storage?: { oplog: number; tree: number; blocks: number; bitfield: number } | null }>;
+    findingPeers(): () => void;
+  }
+}
