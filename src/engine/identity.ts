@@ -23,7 +23,8 @@ export type IdentityErrorCode =
   | 'passphrase-required'
   | 'corrupt-identity'
   | 'unsupported-version'
-  | 'inside-vault';
+  | 'inside-vault'
+  | 'inside-sync-folder';
 
 /** A problem with the user's words, keys or identity file, with a message that says what to do. */
 export class IdentityError extends Error {
@@ -260,12 +261,12 @@ function editDistance(a: string, b: string, limit: number): number {
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      const value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
       current.push(value);
       rowMin = Math.min(rowMin, value);
     }
     if (rowMin >= limit) return limit;
     previous = current;
   }
-  return previous[b.length]!;
+  return previous[b.length];
 }

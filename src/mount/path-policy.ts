@@ -2,9 +2,11 @@
 //
 // A KB's paths are chosen by whoever writes to it, so every path is hostile until this module accepts it.
 // Each path is checked three times: as received, in NFC (the form that is written), and in a folded form
-// (NFKC, case-folded, default-ignorable characters removed) that approximates what a normalizing or
-// case-insensitive file system (APFS, HFS+, NTFS) or a later NFKC step would turn it into. A path passes
-// only if all three pass, so look-alikes such as `．obsidian`, `\u2024\u2024/x` or `.\u200cgit` are refused.
+// (compatibility-decomposed, case-folded, default-ignorable characters removed) that covers what a
+// normalizing or case-insensitive file system (APFS, HFS+ which stores NFD, NTFS) or a later NFKC step
+// could turn it into. A path passes only if all three pass, so look-alikes such as `．obsidian`,
+// `\u2024\u2024/x`, `.\u200cgit` or `COM¹` are refused. The size caps apply to the first two forms only:
+// decomposition triples Korean names, and the fold is never written.
 // Pure functions: no I/O. `safeJoin` is the second fence the mount puts around every write.
 import nodePath, { type PlatformPath } from 'node:path';
 
@@ -75,7 +77,7 @@ const DRIVE = /^[a-z]:/iu;
 // Windows maps these names to devices whatever the extension (`con.txt`) and with trailing spaces (`con .md`).
 const RESERVED_STEM = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$|clock\$)$/iu;
 // An 8.3 short name such as GIT~1 or OBSIDI~1 can alias a dot folder on NTFS.
-const SHORT_NAME_STEM = /^[^.]{0,6}~[0-9]{1,6}$/u;
+const SHORT_NAME_STEM = /^[^.]{0,6}~[0-9]{1,7}$/u;
 
 interface Problem {
   reason: Exclude<PathRejectionReason, 'collision' | 'not-a-string'>;
@@ -92,15 +94,17 @@ export function checkPath(path: string, limits: Partial<PathLimits> = {}): PathV
     return reject(path, { reason: 'invalid-unicode', detail: 'it contains a broken Unicode character (a lone surrogate)' }, false);
   }
   const nfc = path.normalize('NFC');
-  const folded = foldPath(nfc);
-  for (const form of [path, nfc, folded]) {
-    const problem = findProblem(form, caps);
-    if (problem !== undefined) return reject(path, problem, form === folded && form !== nfc && form !== path);
+  const forms = [path, nfc, foldPath(nfc)];
+  for (let i = 0; i < forms.length; i++) {
+    const form = forms[i] ?? '';
+    if (i > 0 && form === forms[i - 1]) continue;
+    const problem = findProblem(form, i === 2 ? UNCAPPED : caps);
+    if (problem !== undefined) return reject(path, problem, i === 2);
   }
   return { ok: true, path: nfc };
 }
 
-/** The key two entries share when they would land on the same file on a case-insensitive or normalizing file system. */
+/** The key (NFKD, case-folded) two entries share when they would land on the same file on a case-insensitive or normalizing file system. */
 export function collisionKey(path: string): string {
   return foldPath(path.normalize('NFC'));
 }
@@ -123,24 +127,25 @@ export function resolveCollisions(paths: readonly string[]): CollisionResult {
   const ordered = paths
     .map((source) => ({ source, nfc: source.normalize('NFC') }))
     .sort((a, b) => compareCodeUnits(a.nfc, b.nfc) || compareCodeUnits(a.source, b.source));
-  const winners = new Map<string, string>();
+  const winners = new Map<string, { source: string; names: string[] }>();
   const rejected: PathRejection[] = [];
   for (const { source, nfc } of ordered) {
-    const key = foldPath(nfc);
+    const names = nfc.split('/').map(foldName);
+    const key = names.join('/');
     const winner = winners.get(key);
-    if (winner === undefined) winners.set(key, source);
-    else rejected.push(collision(source, winner, `it would land on the same file as "${printable(winner)}" on a case-insensitive or normalizing file system`));
+    if (winner === undefined) winners.set(key, { source, names });
+    else rejected.push(collision(source, winner.source, `it would land on the same file as "${printable(winner.source)}" on a case-insensitive or normalizing file system`));
   }
+  // Winners are visited in sorted order, so each folder's owner is the smallest path that needs it.
   const folderOwners = new Map<string, string>();
-  for (const [key, source] of winners) {
-    const folded = key.split('/');
-    for (let depth = 1; depth < folded.length; depth++) {
-      const folder = folded.slice(0, depth).join('/');
+  for (const { source, names } of winners.values()) {
+    for (let depth = 1; depth < names.length; depth++) {
+      const folder = names.slice(0, depth).join('/');
       if (!folderOwners.has(folder)) folderOwners.set(folder, source);
     }
   }
   const kept: string[] = [];
-  for (const [key, source] of winners) {
+  for (const [key, { source }] of winners) {
     const owner = folderOwners.get(key);
     if (owner === undefined) kept.push(source);
     else rejected.push(collision(source, owner, `a folder of "${printable(owner)}" needs the same name`));
@@ -193,14 +198,20 @@ export function safeJoin(root: string, relPath: string, paths: PlatformPath = no
   return target;
 }
 
-/** The folded form every check also runs on: NFKC, default-ignorables removed, case-folded, per name. */
+const UNCAPPED: PathLimits = { maxSegmentBytes: Infinity, maxPathBytes: Infinity, maxDepth: Infinity };
+
+/**
+ * The folded form every check also runs on, name by name: NFKD, default-ignorables removed, case-folded.
+ * NFKD rather than NFKC so that `≮` shows its `<`; two names have the same NFKD form exactly when they
+ * have the same NFKC form, and every ASCII character NFKC produces, NFKD produces at the same place.
+ */
 function foldPath(nfc: string): string {
   return nfc.split('/').map(foldName).join('/');
 }
 
 function foldName(name: string): string {
   // Upper then lower folds more than lower alone (ſ, ı, ß → s, i, ss): over-folding only adds refusals.
-  return name.normalize('NFKC').replace(IGNORABLE, '').toUpperCase().toLowerCase().normalize('NFKC');
+  return name.normalize('NFKD').replace(IGNORABLE, '').toUpperCase().toLowerCase().normalize('NFKD');
 }
 
 function findProblem(form: string, caps: PathLimits): Problem | undefined {

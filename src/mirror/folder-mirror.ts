@@ -1,0 +1,387 @@
+// Mirrors a folder into a knowledge base: live events are coalesced and flushed in batches, and a full
+// reconciliation scan (at start-up, after a crash, after missed events) compares hashes with the view
+// and appends only what changed.
+//
+// The view is the mirror's only memory: every acknowledged append is in it after a restart, so
+// reconciling against it never duplicates or loses a change, whatever point the process died at.
+import { EventEmitter } from 'node:events';
+import { contentHash } from '../engine/content-hash';
+import type { FileEntry, FileInput, KnowledgeBase } from '../engine/knowledge-base';
+import type { Op } from '../engine/schema';
+import { SerialQueue } from '../engine/serial';
+import type { FolderEvent, FolderEventSource, FolderFile, FolderReader } from './folder-source';
+import { IgnoreRules } from './ignore-rules';
+
+export interface FolderMirrorOptions {
+  kb: KnowledgeBase;
+  folder: FolderReader;
+  events?: FolderEventSource;
+  ignore?: readonly string[];
+  /** Quiet time before a burst of events is flushed. */
+  debounceMs?: number;
+  /** More deletions than this in one flush wait for `confirmDeletions()`. */
+  massDeleteThreshold?: number;
+  /** Files and bytes per batched append during imports. */
+  batchFiles?: number;
+  batchBytes?: number;
+}
+
+/** Progress of a scan or import, for progress bars. */
+export interface MirrorProgress {
+  phase: 'scanning' | 'ingesting' | 'done';
+  filesScanned: number;
+  filesChanged: number;
+  bytesIngested: number;
+}
+
+/** Deletions held back until the user confirms them. */
+export interface HeldDeletions {
+  count: number;
+  paths: string[];
+  reason: 'folder-missing' | 'folder-empty' | 'over-threshold';
+}
+
+export interface ReconcileSummary {
+  scanned: number;
+  put: number;
+  deleted: number;
+  renamed: number;
+  unchanged: number;
+  held: HeldDeletions | null;
+  errors: { path: string; message: string }[];
+}
+
+type Events = {
+  progress: [MirrorProgress];
+  'deletions-held': [HeldDeletions];
+  flushed: [{ put: number; deleted: number; renamed: number }];
+  error: [{ path: string | null; message: string }];
+};
+
+/** Keeps a knowledge base equal to a folder. */
+export class FolderMirror extends EventEmitter<Events> {
+  private readonly kb: KnowledgeBase;
+  private readonly folder: FolderReader;
+  private readonly source: FolderEventSource | undefined;
+  private readonly rules: IgnoreRules;
+  private readonly debounceMs: number;
+  private readonly massDeleteThreshold: number;
+  private readonly batchFiles: number;
+  private readonly batchBytes: number;
+  private readonly work = new SerialQueue();
+  private pending = new Map<string, FolderEvent>();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private held: HeldDeletions | null = null;
+  private closed = false;
+
+  constructor(opts: FolderMirrorOptions) {
+    super();
+    this.kb = opts.kb;
+    this.folder = opts.folder;
+    this.source = opts.events;
+    this.rules = new IgnoreRules(opts.ignore);
+    this.debounceMs = opts.debounceMs ?? 100;
+    this.massDeleteThreshold = opts.massDeleteThreshold ?? 100;
+    this.batchFiles = opts.batchFiles ?? 2000;
+    this.batchBytes = opts.batchBytes ?? 32 * 1024 * 1024;
+  }
+
+  /** Reconcile once, then follow live events. */
+  async start(): Promise<ReconcileSummary> {
+    const summary = await this.reconcile();
+    if (this.source && !this.closed) this.unsubscribe = this.source.subscribe((event) => this.enqueue(event));
+    return summary;
+  }
+
+  /** Deletions currently waiting for confirmation, if any. */
+  get heldDeletions(): HeldDeletions | null {
+    return this.held;
+  }
+
+  /** Apply held deletions (the user said the folder really lost those files). */
+  async confirmDeletions(): Promise<number> {
+    const held = this.held;
+    if (!held) return 0;
+    this.held = null;
+    return this.work.run(async () => {
+      const present = await this.existingEntries(held.paths);
+      await this.kb.deleteFiles(present.map((entry) => ({ path: entry.path, base: entry.hash })));
+      return present.length;
+    });
+  }
+
+  /** Drop held deletions; the next reconciliation will find them again if they are still missing. */
+  discardHeldDeletions(): void {
+    this.held = null;
+  }
+
+  /** Feed one event; events are coalesced per path and flushed after a quiet period. */
+  enqueue(event: FolderEvent): void {
+    if (this.closed) return;
+    if (event.type === 'renamed') {
+      // A rename must not be reordered with edits of either path: flush what is queued first.
+      this.pending.set(`rename:${event.from}->${event.to}:${this.pending.size}`, event);
+    } else {
+      this.pending.set(event.path, event);
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+  }
+
+  /** Flush queued events now; resolves when they are appended. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const events = [...this.pending.values()];
+    this.pending = new Map();
+    if (events.length === 0) return this.work.idle();
+    return this.work.run(() => this.applyEvents(events)).catch((err: unknown) => {
+      this.emit('error', { path: null, message: errorMessage(err) });
+    });
+  }
+
+  /** Compare the whole folder with the view and append the difference (renames detected by hash). */
+  reconcile(): Promise<ReconcileSummary> {
+    return this.work.run(() => this.reconcileNow());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await this.flush();
+    await this.work.idle();
+  }
+
+  private async reconcileNow(): Promise<ReconcileSummary> {
+    const summary: ReconcileSummary = { scanned: 0, put: 0, deleted: 0, renamed: 0, unchanged: 0, held: null, errors: [] };
+    const known = new Map<string, FileEntry>();
+    for await (const entry of this.kb.files()) known.set(entry.path, entry);
+
+    if (!(await this.folder.exists())) {
+      summary.held = this.holdDeletions([...known.keys()], 'folder-missing');
+      return summary;
+    }
+
+    const progress: MirrorProgress = { phase: 'scanning', filesScanned: 0, filesChanged: 0, bytesIngested: 0 };
+    const seen = new Set<string>();
+    const candidates: FolderFile[] = [];
+    for await (const file of this.folder.list()) {
+      if (this.rules.ignores(file.path)) continue;
+      seen.add(file.path);
+      summary.scanned++;
+      progress.filesScanned++;
+      const entry = known.get(file.path);
+      // Size and mtime equal to the record: unchanged without reading (hash checked when either differs).
+      if (entry && entry.size === file.size && entry.mtime === Math.floor(file.mtime)) summary.unchanged++;
+      else candidates.push(file);
+      if (progress.filesScanned % 500 === 0) this.emit('progress', { ...progress });
+    }
+
+    const missing = [...known.keys()].filter((path) => !seen.has(path));
+    const missingByHash = new Map<string, string[]>();
+    for (const path of missing) {
+      const hash = known.get(path)!.hash.toString('hex');
+      missingByHash.set(hash, [...(missingByHash.get(hash) ?? []), path]);
+    }
+
+    progress.phase = 'ingesting';
+    const batch = new OpBatch(this.kb, this.batchFiles, this.batchBytes);
+    const renamedAway = new Set<string>();
+    for (const file of candidates) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.folder.read(file.path);
+      } catch (err) {
+        summary.errors.push({ path: file.path, message: errorMessage(err) });
+        continue;
+      }
+      const hash = contentHash(bytes);
+      const entry = known.get(file.path);
+      if (entry?.hash.equals(hash)) {
+        // Touched but not changed: nothing to publish (the next scan reads it again, which is cheap).
+        summary.unchanged++;
+        continue;
+      }
+      const renamedFrom = !entry ? missingByHash.get(hash.toString('hex'))?.shift() : undefined;
+      if (renamedFrom) {
+        await batch.op({ type: 'rename', from: renamedFrom, to: file.path, folder: false });
+        renamedAway.add(renamedFrom);
+        summary.renamed++;
+      } else {
+        await batch.put({ path: file.path, bytes, mtime: file.mtime, base: entry?.hash ?? null });
+        summary.put++;
+        progress.bytesIngested += bytes.byteLength;
+      }
+      progress.filesChanged++;
+      if (progress.filesChanged % 200 === 0) this.emit('progress', { ...progress });
+    }
+    await batch.flush();
+
+    const toDelete = missing.filter((path) => !renamedAway.has(path));
+    if (toDelete.length > 0) {
+      const reason = seen.size === 0 ? 'folder-empty' : toDelete.length > this.massDeleteThreshold ? 'over-threshold' : null;
+      if (reason) {
+        summary.held = this.holdDeletions(toDelete, reason);
+      } else {
+        await this.kb.deleteFiles(toDelete.map((path) => ({ path, base: known.get(path)!.hash })));
+        summary.deleted = toDelete.length;
+      }
+    }
+    this.emit('progress', { ...progress, phase: 'done' });
+    return summary;
+  }
+
+  private async applyEvents(events: FolderEvent[]): Promise<void> {
+    const batch = new OpBatch(this.kb, this.batchFiles, this.batchBytes);
+    const deletions: FileEntry[] = [];
+    const puts: { input: FileInput; hash: Buffer; isNew: boolean }[] = [];
+    let renamed = 0;
+    for (const event of events) {
+      if (event.type === 'renamed') {
+        renamed += await this.applyRename(batch, event);
+        continue;
+      }
+      if (this.rules.ignores(event.path)) continue;
+      const entry = await this.kb.stat(event.path, { wait: false }).catch(() => null);
+      const file = await this.folder.stat(event.path);
+      if (!file) {
+        // "deleted", or "changed" for a file that is gone by now: either way it is a deletion.
+        if (entry) deletions.push(entry);
+        else for await (const inner of this.kb.files(event.path + '/')) deletions.push(inner);
+        continue;
+      }
+      try {
+        const bytes = await this.folder.read(event.path);
+        const hash = contentHash(bytes);
+        if (entry?.hash.equals(hash)) continue;
+        puts.push({ input: { path: event.path, bytes, mtime: file.mtime, base: entry?.hash ?? null }, hash, isNew: !entry });
+      } catch (err) {
+        this.emit('error', { path: event.path, message: errorMessage(err) });
+      }
+    }
+    // A watcher reports a move as a deletion plus a creation: pair them by content into a rename.
+    for (const put of puts.filter((candidate) => candidate.isNew)) {
+      const index = deletions.findIndex((entry) => entry.hash.equals(put.hash));
+      if (index < 0) continue;
+      const [from] = deletions.splice(index, 1);
+      await batch.op({ type: 'rename', from: from.path, to: put.input.path, folder: false });
+      puts.splice(puts.indexOf(put), 1);
+      renamed++;
+    }
+    for (const put of puts) await batch.put(put.input);
+    await batch.flush();
+    const deleted = await this.applyDeletions(deletions.map((entry) => entry.path));
+    this.emit('flushed', { put: puts.length, deleted, renamed });
+  }
+
+  private async applyRename(batch: OpBatch, event: Extract<FolderEvent, { type: 'renamed' }>): Promise<number> {
+    const fromIgnored = this.rules.ignores(event.from);
+    const toIgnored = this.rules.ignores(event.to);
+    if (fromIgnored && toIgnored) return 0;
+    if (toIgnored) {
+      // Moved out of what is shared (into a hidden or ignored place): a deletion for readers.
+      const deletions: string[] = [];
+      await this.deleteFolderContents(event.from, deletions);
+      if (await this.kb.stat(event.from, { wait: false }).catch(() => null)) deletions.push(event.from);
+      await batch.flush();
+      await this.applyDeletions(deletions);
+      return 0;
+    }
+    if (fromIgnored) {
+      // Moved into view: a creation.
+      this.enqueueScanOf(event.to);
+      return 0;
+    }
+    const isFolder = event.folder ?? !(await this.kb.stat(event.from, { wait: false }).catch(() => null));
+    if (isFolder) {
+      const first = await this.kb.list({ prefix: event.from + '/', limit: 1 });
+      if (first.entries.length === 0) return 0;
+    }
+    await batch.op({ type: 'rename', from: event.from, to: event.to, folder: isFolder });
+    if (!isFolder) {
+      // A rename can come with an edit (an editor's save-as): publish the new bytes too.
+      const file = await this.folder.stat(event.to);
+      const entry = await this.kb.stat(event.from, { wait: false }).catch(() => null);
+      if (file && entry) {
+        const bytes = await this.folder.read(event.to);
+        if (!contentHash(bytes).equals(entry.hash)) await batch.put({ path: event.to, bytes, mtime: file.mtime, base: entry.hash });
+      }
+    }
+    return 1;
+  }
+
+  private enqueueScanOf(path: string): void {
+    this.pending.set(path, { type: 'changed', path });
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+  }
+
+  private async deleteFolderContents(folder: string, into: string[]): Promise<void> {
+    for await (const entry of this.kb.files(folder + '/')) into.push(entry.path);
+  }
+
+  private async applyDeletions(paths: string[]): Promise<number> {
+    if (paths.length === 0) return 0;
+    if (paths.length > this.massDeleteThreshold) {
+      this.holdDeletions(paths, 'over-threshold');
+      return 0;
+    }
+    const present = await this.existingEntries(paths);
+    await this.kb.deleteFiles(present.map((entry) => ({ path: entry.path, base: entry.hash })));
+    return present.length;
+  }
+
+  private async existingEntries(paths: string[]): Promise<FileEntry[]> {
+    const entries: FileEntry[] = [];
+    for (const path of paths) {
+      const entry = await this.kb.stat(path, { wait: false }).catch(() => null);
+      if (entry) entries.push(entry);
+    }
+    return entries;
+  }
+
+  private holdDeletions(paths: string[], reason: HeldDeletions['reason']): HeldDeletions | null {
+    if (paths.length === 0) return null;
+    const merged = new Set([...(this.held?.paths ?? []), ...paths]);
+    this.held = { count: merged.size, paths: [...merged], reason };
+    this.emit('deletions-held', this.held);
+    return this.held;
+  }
+}
+
+/** Accumulates puts and ops and appends them in bounded batches, preserving their order. */
+class OpBatch {
+  private files: FileInput[] = [];
+  private ops: Op[] = [];
+  private bytes = 0;
+
+  constructor(private readonly kb: KnowledgeBase, private readonly maxFiles: number, private readonly maxBytes: number) {}
+
+  async put(file: FileInput): Promise<void> {
+    // Ops queued before this put must land before it; flush them first.
+    if (this.ops.length > 0) await this.flush();
+    this.files.push(file);
+    this.bytes += file.bytes.byteLength;
+    if (this.files.length >= this.maxFiles || this.bytes >= this.maxBytes) await this.flush();
+  }
+
+  async op(op: Op): Promise<void> {
+    if (this.files.length > 0) await this.flush();
+    this.ops.push(op);
+  }
+
+  async flush(): Promise<void> {
+    const files = this.files;
+    const ops = this.ops;
+    this.files = [];
+    this.ops = [];
+    this.bytes = 0;
+    if (files.length > 0) await this.kb.putFiles(files);
+    if (ops.length > 0) await this.kb.appendOps(ops);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
