@@ -182,8 +182,9 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   /** A file's bytes, verified against the hash in its record. */
   async read(pathOrEntry: string | FileEntry, opts: { wait?: boolean; timeout?: number } = {}): Promise<Buffer> {
-    const entry = typeof pathOrEntry === 'string' ? await this.stat(pathOrEntry, opts) : pathOrEntry;
-    if (!entry) throw new KnowledgeBaseError('not-found', `"${String(pathOrEntry)}" is not in this knowledge base.`);
+    const path = typeof pathOrEntry === 'string' ? pathOrEntry : pathOrEntry.path;
+    const entry = typeof pathOrEntry === 'string' ? await this.stat(path, opts) : pathOrEntry;
+    if (!entry) throw new KnowledgeBaseError('not-found', `"${path}" is not in this knowledge base.`);
     const bytes = await this.blobs.get(entry.blob, opts);
     if (!contentHash(bytes).equals(entry.hash)) {
       throw new KnowledgeBaseError('integrity', `"${entry.path}" does not match its recorded hash; it was not written. Its writer published inconsistent data.`);

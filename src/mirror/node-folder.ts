@@ -31,17 +31,32 @@ export class NodeFolder implements FolderReader {
   }
 
   async stat(rel: string): Promise<FolderFile | null> {
-    const stat = await fs.lstat(this.resolve(rel)).catch(() => null);
+    const stat = await fs.lstat(await this.resolve(rel)).catch(() => null);
     return stat?.isFile() ? { path: rel, size: stat.size, mtime: Math.floor(stat.mtimeMs) } : null;
   }
 
   async read(rel: string): Promise<Uint8Array> {
-    return fs.readFile(this.resolve(rel));
+    return fs.readFile(await this.resolve(rel));
   }
 
-  private resolve(rel: string): string {
-    const full = path.resolve(this.root, ...rel.split('/'));
-    if (!full.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`"${rel}" is outside the shared folder.`);
-    return full;
+  /** The on-disk path of a knowledge-base path: names are NFC in the knowledge base, maybe not on disk. */
+  private async resolve(rel: string): Promise<string> {
+    let current = path.resolve(this.root);
+    for (const segment of rel.split('/')) {
+      if (segment === '' || segment === '.' || segment === '..') throw new Error(`"${rel}" is not a path inside the shared folder.`);
+      const direct = path.join(current, segment);
+      if (await exists(direct)) {
+        current = direct;
+        continue;
+      }
+      const names = await fs.readdir(current).catch(() => [] as string[]);
+      const match = names.find((name) => name.normalize('NFC') === segment);
+      current = path.join(current, match ?? segment);
+    }
+    return current;
   }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.lstat(file).then(() => true, () => false);
 }

@@ -198,6 +198,7 @@ export function safeJoin(root: string, relPath: string, paths: PlatformPath = no
   return target;
 }
 
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/u;
 const UNCAPPED: PathLimits = { maxSegmentBytes: Infinity, maxPathBytes: Infinity, maxDepth: Infinity };
 
 /**
@@ -206,10 +207,13 @@ const UNCAPPED: PathLimits = { maxSegmentBytes: Infinity, maxPathBytes: Infinity
  * have the same NFKC form, and every ASCII character NFKC produces, NFKD produces at the same place.
  */
 function foldPath(nfc: string): string {
+  // Printable ASCII has nothing to decompose or ignore: lower case is its whole fold (and the common case).
+  if (PRINTABLE_ASCII.test(nfc)) return nfc.toLowerCase();
   return nfc.split('/').map(foldName).join('/');
 }
 
 function foldName(name: string): string {
+  if (PRINTABLE_ASCII.test(name)) return name.toLowerCase();
   // Upper then lower folds more than lower alone (ſ, ı, ß → s, i, ss): over-folding only adds refusals.
   return name.normalize('NFKD').replace(IGNORABLE, '').toUpperCase().toLowerCase().normalize('NFKD');
 }
@@ -225,7 +229,7 @@ function findProblem(form: string, caps: PathLimits): Problem | undefined {
   if (control !== null) return { reason: 'control-char', detail: `it contains the control character ${codePoint(control[0])}` };
   const bidi = BIDI.exec(form);
   if (bidi !== null) return { reason: 'bidi-char', detail: `it contains the bidirectional control ${codePoint(bidi[0])}, which can disguise a name` };
-  const bytes = Buffer.byteLength(form, 'utf8');
+  const bytes = form.length * 3 > caps.maxPathBytes ? Buffer.byteLength(form, 'utf8') : 0;
   if (bytes > caps.maxPathBytes) return { reason: 'too-long', detail: `it is ${bytes} bytes long; a path may have at most ${caps.maxPathBytes}` };
   const names = form.split('/');
   if (names.length > caps.maxDepth) return { reason: 'too-deep', detail: `it is ${names.length} names deep; a path may have at most ${caps.maxDepth}` };
@@ -239,17 +243,19 @@ function findProblem(form: string, caps: PathLimits): Problem | undefined {
 
 function findNameProblem(name: string, caps: PathLimits): Problem | undefined {
   if (name.length === 0) return { reason: 'empty-segment', detail: 'it has an empty name (a doubled or trailing "/")' };
-  const shown = `"${printable(name)}"`;
+  const shown = () => `"${printable(name)}"`;
   if (name.startsWith('.')) {
-    return { reason: 'dot-segment', detail: `${shown} starts with a dot; hidden files and folders (such as the vault's config folder) are never written from a knowledge base` };
+    return { reason: 'dot-segment', detail: `${shown()} starts with a dot; hidden files and folders (such as the vault's config folder) are never written from a knowledge base` };
   }
   const invalid = WINDOWS_INVALID.exec(name);
-  if (invalid !== null) return { reason: 'invalid-char', detail: `${shown} contains "${invalid[0]}", which Windows does not allow in names` };
-  if (name.endsWith('.') || name.endsWith(' ')) return { reason: 'trailing-dot-or-space', detail: `${shown} ends with a dot or a space, which Windows silently drops` };
-  const stem = (name.split('.', 1)[0] ?? '').replace(/ +$/u, '');
-  if (RESERVED_STEM.test(stem)) return { reason: 'reserved-name', detail: `${shown} is a reserved device name on Windows` };
-  if (SHORT_NAME_STEM.test(stem)) return { reason: 'short-name', detail: `${shown} looks like a Windows short (8.3) name, which can stand for another file or folder` };
-  const bytes = Buffer.byteLength(name, 'utf8');
+  if (invalid !== null) return { reason: 'invalid-char', detail: `${shown()} contains "${invalid[0]}", which Windows does not allow in names` };
+  if (name.endsWith('.') || name.endsWith(' ')) return { reason: 'trailing-dot-or-space', detail: `${shown()} ends with a dot or a space, which Windows silently drops` };
+  const dot = name.indexOf('.');
+  const stem = (dot === -1 ? name : name.slice(0, dot)).trimEnd();
+  if (RESERVED_STEM.test(stem)) return { reason: 'reserved-name', detail: `${shown()} is a reserved device name on Windows` };
+  if (SHORT_NAME_STEM.test(stem)) return { reason: 'short-name', detail: `${shown()} looks like a Windows short (8.3) name, which can stand for another file or folder` };
+  // A UTF-16 code unit never takes more than 3 UTF-8 bytes, so short names need no counting.
+  const bytes = name.length * 3 > caps.maxSegmentBytes ? Buffer.byteLength(name, 'utf8') : 0;
   if (bytes > caps.maxSegmentBytes) return { reason: 'too-long', detail: `a name in it is ${bytes} bytes long; a name may have at most ${caps.maxSegmentBytes}` };
   return undefined;
 }
@@ -272,7 +278,7 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/gu;
 
 /** A path as it can be shown safely: invisible and control characters spelled out, long paths shortened. */
 export function printable(text: string): string {
-  const chars = Array.from(text);
+  const chars = text.length > MAX_SHOWN ? Array.from(text) : [];
   const short = chars.length > MAX_SHOWN ? `${chars.slice(0, MAX_SHOWN).join('')}…` : text;
   return short.replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
 }

@@ -12,9 +12,9 @@ export async function tempDir(prefix = 'tzimtzum-test-'): Promise<{ dir: string;
 
 /** Collects cleanups and runs them in reverse order (close swarms, then stores, then dirs). */
 export class Teardown {
-  private readonly steps: (() => Promise<unknown> | unknown)[] = [];
+  private readonly steps: (() => unknown)[] = [];
 
-  add(step: () => Promise<unknown> | unknown): void {
+  add(step: () => unknown): void {
     this.steps.push(step);
   }
 
