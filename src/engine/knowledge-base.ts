@@ -13,7 +13,8 @@ import {
   decodeRecord, encodeOp, fileRecordEncoding, metaEncoding, statsEncoding,
   type FileKind, type FileRecord, type KnowledgeBaseMeta, type Op, type ViewStats,
 } from './schema';
-import { META_KEY, STATS_KEY, fileKey, pathOfKey, prefixRange } from './view-keys';
+import { META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, pathOfKey, prefixRange } from './view-keys';
+import type Hypercore from 'hypercore';
 import { fileKindOf } from './file-kind';
 
 /** Default cap on one file's size; larger files are refused with a clear message. */
@@ -71,6 +72,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   readonly maxFileBytes: number;
   private readonly store: Corestore;
   private upgradeMessage: string | null = null;
+  private knownPeers: Buffer[] = [];
 
   constructor(opts: KnowledgeBaseOptions) {
     super();
@@ -85,7 +87,10 @@ export class KnowledgeBase extends EventEmitter<Events> {
       close: (view) => view.close(),
       update: (_view, changes) => this.onViewUpdate(changes),
     });
-    this.base.on('update', () => this.emit('update'));
+    this.base.on('update', () => {
+      void this.refreshPeers();
+      this.emit('update');
+    });
     this.base.on('interrupt', (reason: unknown) => {
       this.upgradeMessage = reason instanceof UpgradeNeeded ? reason.message : 'This knowledge base stopped syncing. Update Tzimtzum.';
       this.emit('upgrade-needed', this.upgradeMessage);
@@ -96,6 +101,36 @@ export class KnowledgeBase extends EventEmitter<Events> {
   async ready(): Promise<void> {
     await this.base.ready();
     await this.view.ready();
+    await this.refreshPeers();
+  }
+
+  /** Cores whose peers and traffic belong to this knowledge base (for the swarm's accounting). */
+  cores(): Hypercore[] {
+    return [this.base.core, this.view.core, this.base.local, ...this.blobs.cores()].filter((core) => core && !core.closed);
+  }
+
+  /** Swarm keys of the writers' devices, as published in the view. */
+  pinnedPeers(): Buffer[] {
+    return this.knownPeers;
+  }
+
+  /** Publish this device's swarm key (once per key), so readers can dial it directly. */
+  async announcePeer(publicKey: Buffer): Promise<void> {
+    const current = await this.view.get(PEERS_PREFIX + this.base.local.key!.toString('hex'), { wait: false }).catch(() => null);
+    if (current?.value.equals(publicKey)) return;
+    await this.appendOps([{ type: 'peer', publicKey }]);
+  }
+
+  private async refreshPeers(): Promise<void> {
+    const peers: Buffer[] = [];
+    try {
+      for await (const entry of this.view.createReadStream({ gte: PEERS_PREFIX, lt: PEERS_PREFIX + '\u{10FFFF}' }, { wait: false })) {
+        if (entry.value.byteLength === 32) peers.push(entry.value);
+      }
+      this.knownPeers = peers;
+    } catch {
+      // Not replicated yet; the next update tries again.
+    }
   }
 
   /** The knowledge base's stable public key (the Autobase key, not the view key, which changes). */

@@ -61,8 +61,14 @@ export interface MetaOp {
   author: string;
 }
 
+/** Announce the swarm key of the writer's device, so readers can dial the author directly. */
+export interface PeerOp {
+  type: 'peer';
+  publicKey: Buffer;
+}
+
 /** Every op a writer may append. */
-export type Op = PutFileOp | DeleteFileOp | RenameOp | MetaOp;
+export type Op = PutFileOp | DeleteFileOp | RenameOp | MetaOp | PeerOp;
 
 /** The outcome of decoding one op: usable, malformed (skip and count), or from a newer schema (stop). */
 export type DecodedOp =
@@ -70,7 +76,7 @@ export type DecodedOp =
   | { status: 'malformed'; reason: string }
   | { status: 'newer'; version: number };
 
-const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4 } as const;
+const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4, peer: 5 } as const;
 const KIND_CODE: Record<FileKind, number> = { note: 0, attachment: 1 };
 
 class SchemaViolation extends Error {}
@@ -230,6 +236,17 @@ const opBody = {
       return { type: 'meta', title: metaString.decode(state), description: metaString.decode(state), author: metaString.decode(state) };
     },
   },
+  peer: {
+    preencode(state: State, op: PeerOp) {
+      c.fixed32.preencode(state, op.publicKey);
+    },
+    encode(state: State, op: PeerOp) {
+      c.fixed32.encode(state, op.publicKey);
+    },
+    decode(state: State): PeerOp {
+      return { type: 'peer', publicKey: c.fixed32.decode(state) };
+    },
+  },
 };
 
 /** Encode an op for appending to the writer's log. */
@@ -251,6 +268,7 @@ function preencodeBody(state: State, op: Op): void {
     case 'delete': return opBody.delete.preencode(state, op);
     case 'rename': return opBody.rename.preencode(state, op);
     case 'meta': return opBody.meta.preencode(state, op);
+    case 'peer': return opBody.peer.preencode(state, op);
   }
 }
 
@@ -260,6 +278,7 @@ function encodeBody(state: State, op: Op): void {
     case 'delete': return opBody.delete.encode(state, op);
     case 'rename': return opBody.rename.encode(state, op);
     case 'meta': return opBody.meta.encode(state, op);
+    case 'peer': return opBody.peer.encode(state, op);
   }
 }
 
@@ -278,6 +297,7 @@ export function decodeOp(bytes: Uint8Array | null): DecodedOp {
       case OP_TYPE.delete: op = opBody.delete.decode(state); break;
       case OP_TYPE.rename: op = opBody.rename.decode(state); break;
       case OP_TYPE.meta: op = opBody.meta.decode(state); break;
+      case OP_TYPE.peer: op = opBody.peer.decode(state); break;
       default: return { status: 'malformed', reason: `unknown op type ${type}` };
     }
     check(state.start === state.end, 'trailing bytes');

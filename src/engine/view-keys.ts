@@ -6,6 +6,8 @@ import type { Range } from 'hyperbee';
 export const FILE_PREFIX = 'files/';
 /** The knowledge base's title, description and author. */
 export const META_KEY = 'kb/meta';
+/** Swarm keys of writers' devices, one per writer: `kb/peers/<writer key hex>`. */
+export const PEERS_PREFIX = 'kb/peers/';
 /** Counters of applied and skipped ops. */
 export const STATS_KEY = 'kb/stats';
 

@@ -243,17 +243,16 @@ function findProblem(form: string, caps: PathLimits): Problem | undefined {
 
 function findNameProblem(name: string, caps: PathLimits): Problem | undefined {
   if (name.length === 0) return { reason: 'empty-segment', detail: 'it has an empty name (a doubled or trailing "/")' };
-  const shown = () => `"${printable(name)}"`;
   if (name.startsWith('.')) {
-    return { reason: 'dot-segment', detail: `${shown()} starts with a dot; hidden files and folders (such as the vault's config folder) are never written from a knowledge base` };
+    return { reason: 'dot-segment', detail: `${quoted(name)} starts with a dot; hidden files and folders (such as the vault's config folder) are never written from a knowledge base` };
   }
   const invalid = WINDOWS_INVALID.exec(name);
-  if (invalid !== null) return { reason: 'invalid-char', detail: `${shown()} contains "${invalid[0]}", which Windows does not allow in names` };
-  if (name.endsWith('.') || name.endsWith(' ')) return { reason: 'trailing-dot-or-space', detail: `${shown()} ends with a dot or a space, which Windows silently drops` };
+  if (invalid !== null) return { reason: 'invalid-char', detail: `${quoted(name)} contains "${invalid[0]}", which Windows does not allow in names` };
+  if (name.endsWith('.') || name.endsWith(' ')) return { reason: 'trailing-dot-or-space', detail: `${quoted(name)} ends with a dot or a space, which Windows silently drops` };
   const dot = name.indexOf('.');
   const stem = (dot === -1 ? name : name.slice(0, dot)).trimEnd();
-  if (RESERVED_STEM.test(stem)) return { reason: 'reserved-name', detail: `${shown()} is a reserved device name on Windows` };
-  if (SHORT_NAME_STEM.test(stem)) return { reason: 'short-name', detail: `${shown()} looks like a Windows short (8.3) name, which can stand for another file or folder` };
+  if (RESERVED_STEM.test(stem)) return { reason: 'reserved-name', detail: `${quoted(name)} is a reserved device name on Windows` };
+  if (SHORT_NAME_STEM.test(stem)) return { reason: 'short-name', detail: `${quoted(name)} looks like a Windows short (8.3) name, which can stand for another file or folder` };
   // A UTF-16 code unit never takes more than 3 UTF-8 bytes, so short names need no counting.
   const bytes = name.length * 3 > caps.maxSegmentBytes ? Buffer.byteLength(name, 'utf8') : 0;
   if (bytes > caps.maxSegmentBytes) return { reason: 'too-long', detail: `a name in it is ${bytes} bytes long; a name may have at most ${caps.maxSegmentBytes}` };
@@ -280,7 +279,12 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/gu;
 export function printable(text: string): string {
   const chars = text.length > MAX_SHOWN ? Array.from(text) : [];
   const short = chars.length > MAX_SHOWN ? `${chars.slice(0, MAX_SHOWN).join('')}…` : text;
+  if (PRINTABLE_ASCII.test(short)) return short;
   return short.replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+}
+
+function quoted(name: string): string {
+  return `"${printable(name)}"`;
 }
 
 function codePoint(char: string): string {

@@ -64,13 +64,13 @@ describe('generateVault', () => {
     const dir = tempDir();
     const vault = generateVault(dir, { notes: 2000, seed: SEED, binaries: 0 });
     const sizes = vault.paths.map((p) => statSync(join(dir, p)).size).sort((x, y) => x - y);
-    const median = sizes[Math.floor(sizes.length / 2)]!;
+    const median = sizes[Math.floor(sizes.length / 2)];
     expect(median).toBeGreaterThan(1.6 * 1024);
     expect(median).toBeLessThan(2.5 * 1024);
     expect(sizes[0]).toBeGreaterThanOrEqual(200);
     expect(sizes.at(-1)).toBeLessThanOrEqual(20 * 1024);
     // A spread, not a constant: the top 5% are several times the median.
-    expect(sizes[Math.floor(sizes.length * 0.95)]!).toBeGreaterThan(2.5 * median);
+    expect(sizes[Math.floor(sizes.length * 0.95)]).toBeGreaterThan(2.5 * median);
   });
 
   it('writes binary attachments of 0.2–2 MiB, and none when asked for none', () => {
@@ -101,7 +101,7 @@ describe('generateVault', () => {
     const vault = generateVault(dir, { notes: 300, seed: SEED, binaries: 2 });
     const names = new Set(vault.paths.map((p) => basename(p).replace(/\.md$/, '')));
     const text = vault.paths.filter((p) => p.endsWith('.md')).map((p) => readFileSync(join(dir, p), 'utf8')).join('\n');
-    const links = [...text.matchAll(/\[\[([^\]]+)\]\]/g)].map((m) => m[1]!);
+    const links = [...text.matchAll(/\[\[([^\]]+)\]\]/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(100);
     for (const link of links) expect(names.has(link)).toBe(true);
     expect(text).toMatch(/^---\ncreated: /m);
@@ -111,7 +111,6 @@ describe('generateVault', () => {
 
   it('uses unicode names that are legal on Linux, macOS and Windows, unique regardless of case', () => {
     const vault = generateVault(tempDir(), { notes: 2000, seed: SEED, binaries: 20 });
-    // eslint-disable-next-line no-control-regex
     const illegal = /[<>:"\\|?*\u0000-\u001f]|[. ]$|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
     for (const p of vault.paths) for (const part of p.split('/')) expect(part).not.toMatch(illegal);
     expect(vault.paths.some((p) => /[^\x20-\x7e]/.test(p))).toBe(true);

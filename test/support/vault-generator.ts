@@ -75,7 +75,7 @@ const TAGS = [
 /** Writes a seeded, reproducible vault into `dir` (which may already exist) and says what it wrote. */
 export function generateVault(dir: string, spec: VaultSpec): GeneratedVault {
   const rand = mulberry32(spec.seed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
   const folders = makeFolders(rand, pick, spec.folders ?? 50);
   const titles = makeTitles(rand, pick, spec.notes);
   const binaryCount = spec.binaries ?? 20;
@@ -88,8 +88,8 @@ export function generateVault(dir: string, spec: VaultSpec): GeneratedVault {
 
   for (let i = 0; i < spec.notes; i++) {
     // Skewed placement: a few folders hold most notes, as in real vaults; ~5% sit at the root.
-    const folder = rand() < 0.05 ? '' : folders[Math.floor(folders.length * rand() * rand())]!;
-    const path = (folder ? `${folder}/` : '') + `${titles[i]!}.md`;
+    const folder = rand() < 0.05 ? '' : folders[Math.floor(folders.length * rand() * rand())];
+    const path = (folder ? `${folder}/` : '') + `${titles[i]}.md`;
     const text = makeNote(rand, pick, titles, i, attachmentNames);
     const data = Buffer.from(text, 'utf8');
     writeFileSync(join(dir, path), data);
@@ -167,7 +167,7 @@ function makeNote(
     push(`---\ncreated: 2024-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}\n` +
       `tags: [${pick(TAGS)}, ${pick(TAGS)}]\naliases: ["${pick(TITLE_WORDS)}"]\n---\n`);
   }
-  push(`# ${titles[index]!}\n\n`);
+  push(`# ${titles[index]}\n\n`);
 
   // Sections until the target size is reached; the loop is bounded by the byte budget.
   while (size < target) {
@@ -208,7 +208,7 @@ function sentence(
     else if (roll < 0.055) words.push(`#${pick(TAGS)}`);
     else words.push(pick(WORDS));
   }
-  const first = words[0]!;
+  const first = words[0];
   words[0] = first.charAt(0).toUpperCase() + first.slice(1);
   return `${words.join(' ')}.`;
 }

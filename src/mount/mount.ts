@@ -1,0 +1,540 @@
+// Materializes a knowledge base as a read-only folder: an initial sync with progress, then live updates
+// from the view's change feed. The knowledge base is untrusted input: every path goes through the path
+// policy, every write through the confined FileWriter, and caps bound what one knowledge base can take.
+//
+// The mount never loses a user's words: a file edited or deleted locally is restored from the knowledge
+// base and the local text is kept next to it as a conflict copy; files the mount did not write are never
+// touched; remote mass deletions wait for confirmation.
+import { EventEmitter } from 'node:events';
+import { contentHash } from '../engine/content-hash';
+import { BlobUnavailableError } from '../engine/blob-store';
+import { formatBytes, type FileEntry, type KnowledgeBase } from '../engine/knowledge-base';
+import { SerialQueue } from '../engine/serial';
+import { FileWriter, type WriteJob } from './file-writer';
+import { MountState, type MountedFile } from './mount-state';
+import { checkPath, collisionKey, screenPaths, type PathLimits, type PathRejection } from './path-policy';
+import { conflictCopyPath, hasStub, lazyStub } from './mount-files';
+
+/** Full mounts keep every byte local; lazy mounts write stubs and fetch a note when it is opened. */
+export type MountMode = 'full' | 'lazy';
+
+/** Caps on what one knowledge base may put on this disk. */
+export interface MountLimits {
+  maxFileBytes: number;
+  maxFiles: number;
+  maxTotalBytes: number;
+  paths?: Partial<PathLimits>;
+}
+
+export const DEFAULT_MOUNT_LIMITS: MountLimits = {
+  maxFileBytes: 100 * 1024 * 1024,
+  maxFiles: 50_000,
+  maxTotalBytes: 10 * 1024 * 1024 * 1024,
+};
+
+/** Turns a knowledge base's bytes into what is written for a note (the plugin neutralizes scripts here). */
+export type NoteRenderer = (entry: FileEntry, bytes: Uint8Array) => Uint8Array;
+
+export interface MountOptions {
+  kb: KnowledgeBase;
+  /** The folder the knowledge base appears in (created if missing). */
+  root: string;
+  /** Where the mount keeps its record of what it wrote; must be outside the vault. */
+  stateFile: string;
+  mode?: MountMode;
+  limits?: Partial<MountLimits>;
+  /** More remote deletions than this in one update wait for `confirmDeletions()`. */
+  massDeleteThreshold?: number;
+  render?: NoteRenderer;
+  /** Timeout for fetching a file on demand. */
+  fetchTimeoutMs?: number;
+  /** Clock for conflict-copy names (tests pin it). */
+  now?: () => Date;
+}
+
+/** Progress of a sync, for progress bars. */
+export interface MountProgress {
+  phase: 'listing' | 'downloading' | 'writing' | 'done';
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+/** A local change the mount undid, keeping the user's text. */
+export interface DriftRestored {
+  path: string;
+  conflictCopy: string | null;
+  kind: 'edited' | 'deleted';
+}
+
+export interface SyncSummary {
+  written: number;
+  removed: number;
+  moved: number;
+  unchanged: number;
+  rejected: PathRejection[];
+  restored: DriftRestored[];
+  heldDeletions: number;
+  errors: { path: string; message: string }[];
+}
+
+/** Errors a caller can act on. */
+export class MountError extends Error {
+  constructor(readonly code: 'no-peer' | 'not-mounted' | 'rejected', message: string) {
+    super(message);
+  }
+}
+
+type Events = {
+  progress: [MountProgress];
+  synced: [SyncSummary];
+  rejected: [PathRejection[]];
+  restored: [DriftRestored];
+  'deletions-held': [{ count: number; paths: string[] }];
+  error: [Error];
+};
+
+interface Planned {
+  disk: string;
+  entry: FileEntry;
+}
+
+/** A knowledge base written into a folder. */
+export class Mount extends EventEmitter<Events> {
+  readonly kb: KnowledgeBase;
+  readonly root: string;
+  readonly mode: MountMode;
+  readonly writer: FileWriter;
+  private readonly state: MountState;
+  private readonly limits: MountLimits;
+  private readonly massDeleteThreshold: number;
+  private readonly render: NoteRenderer | undefined;
+  private readonly fetchTimeoutMs: number;
+  private readonly now: () => Date;
+  private readonly work = new SerialQueue();
+  private heldRemovals: string[] = [];
+  private needsFullSync = true;
+  private updateScheduled = false;
+  private closed = false;
+  private readonly onUpdate = () => this.scheduleUpdate();
+  private readonly onTruncate = () => {
+    this.needsFullSync = true;
+    this.scheduleUpdate();
+  };
+
+  constructor(opts: MountOptions) {
+    super();
+    this.kb = opts.kb;
+    this.root = opts.root;
+    this.mode = opts.mode ?? 'full';
+    this.writer = new FileWriter(opts.root);
+    this.state = new MountState(opts.stateFile);
+    this.limits = { ...DEFAULT_MOUNT_LIMITS, ...opts.limits };
+    this.massDeleteThreshold = opts.massDeleteThreshold ?? 100;
+    this.render = opts.render;
+    this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 15_000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Load the record of the last run, reconcile the folder against the knowledge base, then follow it. */
+  async start(): Promise<SyncSummary> {
+    await this.state.load();
+    await this.writer.sweepTemps();
+    const summary = await this.work.run(() => this.fullSync());
+    this.kb.on('update', this.onUpdate);
+    this.kb.on('truncate', this.onTruncate);
+    this.scheduleUpdate();
+    return summary;
+  }
+
+  /** The view version the folder reflects. */
+  get appliedVersion(): number {
+    return this.state.data.appliedVersion;
+  }
+
+  /** Files the mount manages, by disk path. */
+  get files(): Readonly<Record<string, MountedFile>> {
+    return this.state.data.files;
+  }
+
+  /** Whether a disk path (relative to the root) is a file this mount wrote. */
+  owns(path: string): boolean {
+    return path in this.state.data.files;
+  }
+
+  /** Whether a file is still a lazy stub. */
+  isStub(path: string): boolean {
+    return this.state.data.files[path]?.stub ?? false;
+  }
+
+  /** Bring the folder up to date now (what live updates do, awaited). */
+  sync(): Promise<SyncSummary> {
+    return this.work.run(() => (this.needsFullSync ? this.fullSync() : this.incrementalSync()));
+  }
+
+  /** Compare the whole folder with the knowledge base (start-up, after a truncation). */
+  reconcile(): Promise<SyncSummary> {
+    return this.work.run(() => this.fullSync());
+  }
+
+  /** Fetch a lazy file's bytes now and write them; fails with `no-peer` when nobody has them. */
+  fetch(path: string): Promise<void> {
+    return this.work.run(async () => {
+      const known = this.state.data.files[path];
+      if (!known) throw new MountError('not-mounted', `"${path}" is not part of this knowledge base.`);
+      if (!known.stub) return;
+      const entry = await this.kb.stat(known.source, { timeout: this.fetchTimeoutMs }).catch(() => null);
+      if (!entry) throw new MountError('no-peer', `No peer has "${path}" right now. Try again when the author or another subscriber is online.`);
+      const summary = emptySummary();
+      await this.writeEntries([{ disk: path, entry }], summary, { fetch: true });
+      const failed = summary.errors.find((e) => e.path === path);
+      if (failed) throw new MountError('no-peer', failed.message);
+      await this.state.save();
+    });
+  }
+
+  /** Check files for local edits or deletions and restore them, keeping the user's text as a conflict copy. */
+  checkDrift(paths?: string[]): Promise<DriftRestored[]> {
+    return this.work.run(async () => {
+      const restored: DriftRestored[] = [];
+      const targets = paths ?? Object.keys(this.state.data.files);
+      const rewrite: Planned[] = [];
+      for (const path of targets) {
+        const known = this.state.data.files[path];
+        if (!known) continue;
+        const drift = await this.keepLocalChange(path, known);
+        if (!drift) continue;
+        restored.push(drift);
+        const entry = await this.kb.stat(known.source, { wait: false }).catch(() => null);
+        if (entry) rewrite.push({ disk: path, entry });
+      }
+      const summary = emptySummary();
+      await this.writeEntries(rewrite, summary, { fetch: false });
+      for (const drift of restored) this.emit('restored', drift);
+      if (restored.length > 0) await this.state.save();
+      return restored;
+    });
+  }
+
+  /** Remote deletions waiting for confirmation. */
+  get heldDeletions(): string[] {
+    return [...this.heldRemovals];
+  }
+
+  /** Apply held remote deletions. */
+  confirmDeletions(): Promise<number> {
+    return this.work.run(async () => {
+      const paths = this.heldRemovals;
+      this.heldRemovals = [];
+      const summary = emptySummary();
+      await this.removeFiles(paths, summary);
+      await this.state.save();
+      return summary.removed;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.kb.off('update', this.onUpdate);
+    this.kb.off('truncate', this.onTruncate);
+    await this.work.idle();
+    await this.state.save();
+  }
+
+  private scheduleUpdate(): void {
+    if (this.updateScheduled || this.closed) return;
+    this.updateScheduled = true;
+    void this.work
+      .run(async () => {
+        this.updateScheduled = false;
+        if (this.closed) return;
+        const summary = this.needsFullSync ? await this.fullSync() : await this.incrementalSync();
+        if (summary.written + summary.removed + summary.moved > 0 || summary.rejected.length > 0) this.emit('synced', summary);
+      })
+      .catch((err: unknown) => {
+        this.updateScheduled = false;
+        if (!this.closed) this.emit('error', err instanceof Error ? err : new Error(String(err)));
+      });
+  }
+
+  private async fullSync(): Promise<SyncSummary> {
+    const summary = emptySummary();
+    const version = this.kb.version;
+    this.emit('progress', { phase: 'listing', files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 });
+    const entries = new Map<string, FileEntry>();
+    for await (const entry of this.kb.files()) entries.set(entry.path, entry);
+    const plan = this.screen([...entries.values()], summary);
+    const wanted = new Map(plan.map((planned) => [planned.disk, planned]));
+
+    const changed: Planned[] = [];
+    for (const planned of plan) {
+      const known = this.state.data.files[planned.disk];
+      if (known && known.hash === planned.entry.hash.toString('hex') && known.source === planned.entry.path) {
+        const drift = await this.keepLocalChange(planned.disk, known);
+        if (!drift) {
+          summary.unchanged++;
+          continue;
+        }
+        summary.restored.push(drift);
+      } else if (!known) {
+        // A file we never wrote is in the way: keep its text as a conflict copy before replacing it.
+        await this.keepForeignFile(planned.disk, planned.entry, summary);
+      }
+      changed.push(planned);
+    }
+    const removals = Object.keys(this.state.data.files).filter((disk) => !wanted.has(disk));
+    await this.writeEntries(changed, summary, { fetch: this.mode === 'full' });
+    await this.removeOrHold(removals, summary);
+    this.needsFullSync = false;
+    this.state.data.appliedVersion = version;
+    await this.state.save();
+    this.emit('progress', { phase: 'done', files: summary.written, totalFiles: changed.length, bytes: 0, totalBytes: 0 });
+    for (const drift of summary.restored) this.emit('restored', drift);
+    if (summary.rejected.length > 0) this.emit('rejected', summary.rejected);
+    return summary;
+  }
+
+  private async incrementalSync(): Promise<SyncSummary> {
+    const summary = emptySummary();
+    const version = this.kb.version;
+    const since = this.state.data.appliedVersion;
+    if (version === since) return summary;
+    if (version < since) {
+      // The view was rewound (a reorder) below what we applied: only a full comparison is safe.
+      return this.fullSync();
+    }
+    const puts: FileEntry[] = [];
+    const deletes: FileEntry[] = [];
+    for await (const change of this.kb.changes(since)) {
+      if (change.type === 'put') puts.push(change.entry);
+      else deletes.push(change.previous);
+    }
+    const bySource = new Map(Object.entries(this.state.data.files).map(([disk, file]) => [file.source, disk]));
+    // Same bytes deleted at one path and put at another: a rename, applied as a local move.
+    const moved = new Set<FileEntry>();
+    for (const put of puts) {
+      const index = deletes.findIndex((gone) => gone.hash.equals(put.hash) && bySource.has(gone.path) && !bySource.has(put.path));
+      if (index < 0) continue;
+      const verdict = checkPath(put.path, this.limits.paths);
+      if (!verdict.ok || this.collides(verdict.path, deletes[index].path)) continue;
+      const [gone] = deletes.splice(index, 1);
+      const fromDisk = bySource.get(gone.path)!;
+      const known = this.state.data.files[fromDisk];
+      if (await this.keepLocalChange(fromDisk, known)) continue; // drifted: rewrite instead of moving
+      try {
+        await this.writer.move(fromDisk, verdict.path);
+        delete this.state.data.files[fromDisk];
+        this.state.data.files[verdict.path] = { ...known, source: put.path };
+        bySource.delete(gone.path);
+        bySource.set(put.path, verdict.path);
+        moved.add(put);
+        summary.moved++;
+      } catch (err) {
+        summary.errors.push({ path: put.path, message: errorMessage(err) });
+      }
+    }
+    const plan = this.screen(puts.filter((put) => !moved.has(put)), summary, bySource);
+    const changed: Planned[] = [];
+    for (const planned of plan) {
+      const known = this.state.data.files[planned.disk];
+      if (known?.hash === planned.entry.hash.toString('hex')) continue;
+      if (known) {
+        const drift = await this.keepLocalChange(planned.disk, known);
+        if (drift) summary.restored.push(drift);
+      } else {
+        await this.keepForeignFile(planned.disk, planned.entry, summary);
+      }
+      changed.push(planned);
+    }
+    await this.writeEntries(changed, summary, { fetch: this.mode === 'full' });
+    const removals = deletes.map((gone) => bySource.get(gone.path)).filter((disk): disk is string => disk !== undefined);
+    await this.removeOrHold(removals, summary);
+    this.state.data.appliedVersion = version;
+    await this.state.save();
+    for (const drift of summary.restored) this.emit('restored', drift);
+    if (summary.rejected.length > 0) this.emit('rejected', summary.rejected);
+    return summary;
+  }
+
+  /** Path policy, collisions and caps: decides which entries are written, and where. */
+  private screen(entries: FileEntry[], summary: SyncSummary, existing?: Map<string, string>): Planned[] {
+    const { accepted, rejected } = screenPaths(entries.map((entry) => entry.path), this.limits.paths);
+    summary.rejected.push(...rejected);
+    const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+    let totalBytes = existing ? Object.values(this.state.data.files).reduce((sum, file) => sum + file.size, 0) : 0;
+    let totalFiles = existing ? Object.keys(this.state.data.files).length : 0;
+    const plan: Planned[] = [];
+    for (const { source, path } of accepted) {
+      const entry = byPath.get(source)!;
+      if (existing && this.collides(path, source)) {
+        summary.rejected.push({ path: source, reason: 'collision', message: `"${source}" would land on the same file as another entry on a case-insensitive or normalizing file system.` });
+        continue;
+      }
+      if (entry.size > this.limits.maxFileBytes) {
+        summary.rejected.push({ path: source, reason: 'too-long', message: `"${source}" is ${formatBytes(entry.size)}, over this mount's ${formatBytes(this.limits.maxFileBytes)} file limit.` });
+        continue;
+      }
+      const isNew = !existing || !this.state.data.files[path];
+      if (isNew && (totalFiles + 1 > this.limits.maxFiles || totalBytes + entry.size > this.limits.maxTotalBytes)) {
+        summary.rejected.push({ path: source, reason: 'too-long', message: `"${source}" was left out: this knowledge base is over the mount's limit of ${this.limits.maxFiles} files or ${formatBytes(this.limits.maxTotalBytes)}.` });
+        continue;
+      }
+      if (isNew) {
+        totalFiles++;
+        totalBytes += entry.size;
+      }
+      plan.push({ disk: path, entry });
+    }
+    return plan;
+  }
+
+  /** Whether a new disk path would collide with a file written for another source. */
+  private collides(disk: string, source: string): boolean {
+    const key = collisionKey(disk);
+    for (const [otherDisk, file] of Object.entries(this.state.data.files)) {
+      if (file.source !== source && collisionKey(otherDisk) === key) return true;
+    }
+    return false;
+  }
+
+  private async writeEntries(plan: Planned[], summary: SyncSummary, opts: { fetch: boolean }): Promise<void> {
+    if (plan.length === 0) return;
+    const totalBytes = plan.reduce((sum, planned) => sum + planned.entry.size, 0);
+    const progress: MountProgress = { phase: opts.fetch ? 'downloading' : 'writing', files: 0, totalFiles: plan.length, bytes: 0, totalBytes };
+    this.emit('progress', { ...progress });
+    if (opts.fetch) await this.downloadBlobs(plan, progress);
+    // Read in slices so memory stays bounded however large the knowledge base is.
+    const SLICE = 256;
+    for (let start = 0; start < plan.length && !this.closed; start += SLICE) {
+      const slice = plan.slice(start, start + SLICE);
+      const jobs: (WriteJob & { planned: Planned; stub: boolean })[] = [];
+      await Promise.all(slice.map(async (planned) => {
+        const { entry } = planned;
+        const local = await this.kb.blobs.has(entry.blob);
+        if (!opts.fetch && !local) {
+          // Lazy: a stub for a note, nothing yet for an attachment.
+          if (hasStub(entry)) jobs.push({ path: planned.disk, bytes: lazyStub(entry), planned, stub: true });
+          else this.recordAbsent(planned);
+          return;
+        }
+        try {
+          const bytes = await this.kb.read(entry, { timeout: this.fetchTimeoutMs });
+          jobs.push({ path: planned.disk, bytes: this.renderFor(entry, bytes), mtime: entry.mtime, planned, stub: false });
+        } catch (err) {
+          const message = err instanceof BlobUnavailableError ? `No peer has "${entry.path}" right now; it will be written when one does.` : errorMessage(err);
+          summary.errors.push({ path: planned.disk, message });
+        }
+      }));
+      progress.phase = 'writing';
+      const errors = await this.writer.writeMany(jobs, (job) => {
+        const { planned, stub } = job as (typeof jobs)[number];
+        this.state.data.files[planned.disk] = {
+          source: planned.entry.path,
+          hash: planned.entry.hash.toString('hex'),
+          written: contentHash(job.bytes).toString('hex'),
+          size: planned.entry.size,
+          stub,
+        };
+        summary.written++;
+        progress.files++;
+        progress.bytes += planned.entry.size;
+      });
+      for (const { path, error } of errors) summary.errors.push({ path, message: error.message });
+      this.emit('progress', { ...progress });
+    }
+  }
+
+  /** Full mounts fetch every needed block in a few large requests before writing (all data local). */
+  private async downloadBlobs(plan: Planned[], progress: MountProgress): Promise<void> {
+    const ranges = new Map<string, { ref: FileEntry['blob']; end: number; start: number }>();
+    for (const { entry } of plan) {
+      if (entry.blob.blockLength === 0) continue;
+      const id = entry.blob.core.toString('hex');
+      const range = ranges.get(id) ?? { ref: entry.blob, start: Infinity, end: 0 };
+      range.start = Math.min(range.start, entry.blob.blockOffset);
+      range.end = Math.max(range.end, entry.blob.blockOffset + entry.blob.blockLength);
+      ranges.set(id, range);
+    }
+    this.emit('progress', { ...progress, phase: 'downloading' });
+    await Promise.all([...ranges.values()].map(({ ref, start, end }) =>
+      this.kb.blobs.download({ ...ref, blockOffset: start, blockLength: end - start }).catch(() => undefined)));
+  }
+
+  /** A lazy attachment: known to the mount, nothing on disk until fetched. */
+  private recordAbsent(planned: Planned): void {
+    this.state.data.files[planned.disk] = {
+      source: planned.entry.path,
+      hash: planned.entry.hash.toString('hex'),
+      written: '',
+      size: planned.entry.size,
+      stub: true,
+    };
+  }
+
+  private renderFor(entry: FileEntry, bytes: Uint8Array): Uint8Array {
+    return entry.kind === 'note' && this.render ? this.render(entry, bytes) : bytes;
+  }
+
+  private async removeOrHold(paths: string[], summary: SyncSummary): Promise<void> {
+    if (paths.length > this.massDeleteThreshold) {
+      this.heldRemovals = [...new Set([...this.heldRemovals, ...paths])];
+      summary.heldDeletions = this.heldRemovals.length;
+      this.emit('deletions-held', { count: this.heldRemovals.length, paths: this.heldRemovals });
+      return;
+    }
+    await this.removeFiles(paths, summary);
+  }
+
+  private async removeFiles(paths: string[], summary: SyncSummary): Promise<void> {
+    for (const path of paths) {
+      const known = this.state.data.files[path];
+      if (!known) continue;
+      // A file the user changed is kept as a conflict copy, never deleted with the remote.
+      await this.keepLocalChange(path, known);
+      try {
+        await this.writer.remove(path);
+        delete this.state.data.files[path];
+        summary.removed++;
+      } catch (err) {
+        summary.errors.push({ path, message: errorMessage(err) });
+      }
+    }
+  }
+
+  /** If the disk no longer holds what we wrote, save the user's version as a conflict copy. */
+  private async keepLocalChange(path: string, known: MountedFile): Promise<DriftRestored | null> {
+    const bytes = await this.writer.read(path).catch(() => null);
+    if (bytes === null) return known.written === '' ? null : { path, conflictCopy: null, kind: 'deleted' };
+    if (contentHash(bytes).toString('hex') === known.written) return null;
+    const copy = await this.saveConflictCopy(path, bytes);
+    return { path, conflictCopy: copy, kind: 'edited' };
+  }
+
+  /** Write a user's text beside the original under a name that is not taken. */
+  private async saveConflictCopy(path: string, bytes: Uint8Array): Promise<string> {
+    const when = this.now();
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const copy = conflictCopyPath(path, when, attempt);
+      if ((await this.writer.read(copy).catch(() => null)) !== null) continue;
+      await this.writer.write({ path: copy, bytes });
+      return copy;
+    }
+    throw new Error(`Could not find a free name for a conflict copy of "${path}".`);
+  }
+
+  private async keepForeignFile(path: string, entry: FileEntry, summary: SyncSummary): Promise<void> {
+    const bytes = await this.writer.read(path).catch(() => null);
+    if (bytes === null || contentHash(bytes).equals(entry.hash)) return;
+    const copy = await this.saveConflictCopy(path, bytes);
+    summary.restored.push({ path, conflictCopy: copy, kind: 'edited' });
+  }
+}
+
+function emptySummary(): SyncSummary {
+  return { written: 0, removed: 0, moved: 0, unchanged: 0, rejected: [], restored: [], heldDeletions: 0, errors: [] };
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
