@@ -89,7 +89,11 @@ export function checkPath(path: string, limits: Partial<PathLimits> = {}): PathV
   if (typeof path !== 'string') {
     return { ok: false, path: String(path), reason: 'not-a-string', message: 'A knowledge base entry has no path text; it was not written.' };
   }
-  const caps = { ...DEFAULT_PATH_LIMITS, ...limits };
+  const caps: PathLimits = {
+    maxSegmentBytes: limits.maxSegmentBytes ?? DEFAULT_PATH_LIMITS.maxSegmentBytes,
+    maxPathBytes: limits.maxPathBytes ?? DEFAULT_PATH_LIMITS.maxPathBytes,
+    maxDepth: limits.maxDepth ?? DEFAULT_PATH_LIMITS.maxDepth,
+  };
   if (LONE_SURROGATE.test(path)) {
     return reject(path, { reason: 'invalid-unicode', detail: 'it contains a broken Unicode character (a lone surrogate)' }, false);
   }
@@ -172,7 +176,7 @@ export function screenPaths(paths: readonly string[], limits: Partial<PathLimits
   }
   const { kept, rejected: collided } = resolveCollisions([...written.keys()]);
   const accepted = kept.map((source) => ({ source, path: written.get(source) ?? source }));
-  return { accepted, rejected: [...rejected, ...collided] };
+  return { accepted, rejected: [...rejected, ...collided].sort((a, b) => compareCodeUnits(a.path, b.path)) };
 }
 
 /** Thrown by `safeJoin` when a path would resolve outside the mount folder. */

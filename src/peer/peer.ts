@@ -1,0 +1,353 @@
+// A Tzimtzum peer: one identity, one store, one swarm, and the knowledge bases it shares and follows.
+// The CLI and the plugin both drive the product through this class (the plugin through `PeerApi`).
+import { EventEmitter } from 'node:events';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import Corestore from 'corestore';
+import HyperDHT from 'hyperdht';
+import z32 from 'z32';
+import { checkStoreFolder, findEnclosingVault } from '../engine/data-folder';
+import type { Identity } from '../engine/identity';
+import { loadIdentity } from '../engine/identity-file';
+import { KnowledgeBase } from '../engine/knowledge-base';
+import { acquireStoreLock, type StoreLock } from '../engine/store-lock';
+import { FolderMirror, type HeldDeletions, type MirrorProgress } from '../mirror/folder-mirror';
+import type { FolderEventSource, FolderReader } from '../mirror/folder-source';
+import { NodeFolder } from '../mirror/node-folder';
+import { NodeFolderWatcher } from '../mirror/node-watcher';
+import { Mount, type MountMode, type MountProgress, type NoteRenderer, type SyncSummary, type DriftRestored } from '../mount/mount';
+import type { PathRejection } from '../mount/path-policy';
+import type { BootstrapNode } from '../net/dht-settings';
+import { formatShareLink, parseShareLink } from '../net/share-link';
+import { Swarm, type TopicStatus } from '../net/swarm';
+import { Registry, type ShareRecord, type SubscriptionRecord } from './registry';
+
+/** How a shared folder is read and watched; the CLI uses the file system, the plugin the vault. */
+export type FolderAccess = (folder: string) => { reader: FolderReader; events: FolderEventSource };
+
+export interface PeerOptions {
+  dataDir: string;
+  /** Bootstrap nodes, or null for the public HyperDHT. */
+  bootstrap: BootstrapNode[] | null;
+  passphrase?: string;
+  /** How this process describes itself to a second opener of the store. */
+  command?: string;
+  folderAccess?: FolderAccess;
+  /** Rewrites notes before a mount writes them (the plugin neutralizes executable code here). */
+  render?: NoteRenderer;
+  /** Quiet time before a burst of folder events is published. */
+  debounceMs?: number;
+}
+
+/** What the UI and `status` show of one knowledge base. */
+export interface KnowledgeBaseStatus {
+  id: string;
+  role: 'shared' | 'subscribed' | 'seeded';
+  title: string;
+  folder: string | null;
+  link: string;
+  writable: boolean;
+  version: number;
+  files: number | null;
+  mode: MountMode | null;
+  paused: boolean;
+  network: TopicStatus | null;
+  upgradeNeeded: string | null;
+}
+
+type Events = {
+  status: [id: string, status: TopicStatus];
+  'mirror-progress': [id: string, progress: MirrorProgress];
+  'mount-progress': [id: string, progress: MountProgress];
+  synced: [id: string, summary: SyncSummary];
+  restored: [id: string, drift: DriftRestored];
+  rejected: [id: string, rejections: PathRejection[]];
+  'deletions-held': [id: string, held: { count: number; paths: string[]; side: 'share' | 'mount' }];
+  error: [id: string | null, message: string];
+};
+
+interface OpenShare {
+  record: ShareRecord;
+  kb: KnowledgeBase;
+  mirror: FolderMirror;
+}
+
+interface OpenSubscription {
+  record: SubscriptionRecord;
+  kb: KnowledgeBase;
+  mount: Mount | null;
+}
+
+/** Errors the user can act on. */
+export class PeerError extends Error {
+  constructor(readonly code: 'already-shared' | 'already-subscribed' | 'unknown-kb' | 'own-kb' | 'folder-in-use', message: string) {
+    super(message);
+  }
+}
+
+/** One device's presence in the network. */
+export class Peer extends EventEmitter<Events> {
+  readonly dataDir: string;
+  readonly identity: Identity;
+  readonly deviceIndex: number;
+  readonly store: Corestore;
+  readonly swarm: Swarm;
+  private readonly lock: StoreLock;
+  private readonly registry: Registry;
+  private readonly folderAccess: FolderAccess;
+  private readonly render: NoteRenderer | undefined;
+  private readonly debounceMs: number;
+  private readonly shares = new Map<string, OpenShare>();
+  private readonly subscriptions = new Map<string, OpenSubscription>();
+  private closing = false;
+
+  private constructor(parts: {
+    opts: PeerOptions; identity: Identity; deviceIndex: number; store: Corestore; swarm: Swarm; lock: StoreLock; registry: Registry;
+  }) {
+    super();
+    this.dataDir = parts.opts.dataDir;
+    this.identity = parts.identity;
+    this.deviceIndex = parts.deviceIndex;
+    this.store = parts.store;
+    this.swarm = parts.swarm;
+    this.lock = parts.lock;
+    this.registry = parts.registry;
+    this.folderAccess = parts.opts.folderAccess ?? ((folder) => ({ reader: new NodeFolder(folder), events: new NodeFolderWatcher(folder) }));
+    this.render = parts.opts.render;
+    this.debounceMs = parts.opts.debounceMs ?? 100;
+    this.swarm.on('status', (status) => {
+      const id = this.idOfDiscoveryKey(status.discoveryKey);
+      if (id) this.emit('status', id, status);
+    });
+  }
+
+  /** Open the peer: identity, store (locked to this process) and swarm. Does not join anything yet. */
+  static async open(opts: PeerOptions): Promise<Peer> {
+    const dataDir = path.resolve(opts.dataDir);
+    const vault = await findEnclosingVault(dataDir);
+    if (vault) throw new Error(`The data folder ${dataDir} is inside the Obsidian vault ${vault}. Choose a data folder outside any vault.`);
+    const { identity, deviceIndex } = await loadIdentity(identityFileOf(dataDir), { passphrase: opts.passphrase });
+    const folder = await checkStoreFolder(path.join(dataDir, 'store'));
+    const lock = await acquireStoreLock(folder.dir, { command: opts.command });
+    try {
+      const store = new Corestore(folder.corestoreDir, { primaryKey: identity.deviceStoreKey(deviceIndex), unsafe: true });
+      await store.ready();
+      const keyPair = HyperDHT.keyPair(identity.deriveSecret('swarm-key', String(deviceIndex)));
+      const swarm = new Swarm({ store, bootstrap: opts.bootstrap, keyPair });
+      const registry = new Registry(path.join(dataDir, 'knowledge-bases.json'));
+      await registry.load();
+      return new Peer({ opts: { ...opts, dataDir }, identity, deviceIndex, store, swarm, lock, registry });
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  /** Reopen every knowledge base in the registry: mirrors, mounts and swarm topics. */
+  async resume(): Promise<void> {
+    for (const record of this.registry.shares) await this.openShare(record).catch((err: unknown) => this.emit('error', record.id, messageOf(err)));
+    for (const record of this.registry.subscriptions) await this.openSubscription(record).catch((err: unknown) => this.emit('error', record.id, messageOf(err)));
+  }
+
+  /** Publish a folder as a knowledge base (or reopen the one it already is); returns its id and link. */
+  async share(folder: string, opts: { title?: string; description?: string; author?: string; ignore?: string[] } = {}): Promise<KnowledgeBaseStatus> {
+    const resolved = path.resolve(folder);
+    const existing = this.registry.shares.find((share) => share.folder === resolved);
+    if (existing) {
+      const open = this.shares.get(existing.id) ?? (await this.openShare(existing));
+      return this.statusOf(open.record.id)!;
+    }
+    const stat = await fs.stat(resolved).catch(() => null);
+    if (!stat?.isDirectory()) throw new PeerError('unknown-kb', `${resolved} is not a folder. Give the path of a folder to share.`);
+    const namespace = this.registry.allocateShareNamespace();
+    const kb = new KnowledgeBase({ store: this.store, namespace });
+    await kb.ready();
+    const title = opts.title?.trim() || path.basename(resolved);
+    await kb.setMeta({ title, description: opts.description ?? '', author: opts.author ?? '' });
+    await kb.close();
+    const record: ShareRecord = { id: kb.id, namespace, folder: resolved, title, ignore: opts.ignore ?? [] };
+    await this.registry.upsertShare(record);
+    await this.openShare(record);
+    return this.statusOf(record.id)!;
+  }
+
+  /** Stop publishing a folder; its knowledge base stays in the store for readers who have it. */
+  async stopSharing(id: string): Promise<void> {
+    const open = this.shares.get(id);
+    if (open) {
+      this.shares.delete(id);
+      await this.swarm.leave(open.kb.discoveryKey);
+      await open.mirror.close();
+      await open.kb.close();
+    }
+    await this.registry.remove(id);
+  }
+
+  /** Follow a knowledge base and write it into a folder (or, with folder null, only keep a replica). */
+  async subscribe(link: string, folder: string | null, opts: { mode?: MountMode } = {}): Promise<KnowledgeBaseStatus> {
+    const parsed = parseShareLink(link);
+    const id = z32.encode(parsed.key);
+    if (this.registry.shares.some((share) => share.id === id)) throw new PeerError('own-kb', 'This is a knowledge base you share from this device; it is already in your vault.');
+    const existing = this.registry.subscriptions.find((sub) => sub.id === id);
+    if (existing) {
+      if (existing.folder !== (folder && path.resolve(folder))) {
+        throw new PeerError('already-subscribed', `You already follow this knowledge base${existing.folder ? ` in ${existing.folder}` : ''}. Unsubscribe first to move it.`);
+      }
+      const open = this.subscriptions.get(id) ?? (await this.openSubscription(existing));
+      return this.statusOf(open.record.id)!;
+    }
+    const resolved = folder ? path.resolve(folder) : null;
+    if (resolved && this.registry.subscriptions.some((sub) => sub.folder === resolved)) {
+      throw new PeerError('folder-in-use', `${resolved} already holds another knowledge base. Choose another folder.`);
+    }
+    const record: SubscriptionRecord = { id, namespace: `subscription/${id}`, folder: resolved, name: parsed.name ?? id.slice(0, 8), mode: opts.mode ?? 'full', paused: false };
+    await this.registry.upsertSubscription(record);
+    await this.openSubscription(record);
+    return this.statusOf(id)!;
+  }
+
+  /** Stop following a knowledge base. The mounted files stay (they are the user's to delete). */
+  async unsubscribe(id: string): Promise<void> {
+    const open = this.subscriptions.get(id);
+    if (!open && !this.registry.subscriptions.some((sub) => sub.id === id)) throw new PeerError('unknown-kb', `No subscription ${id}. Run status to see what you follow.`);
+    if (open) {
+      this.subscriptions.delete(id);
+      await this.swarm.leave(open.kb.discoveryKey);
+      await open.mount?.close();
+      await open.kb.close();
+    }
+    await fs.rm(this.mountStateFile(id), { force: true });
+    await this.registry.remove(id);
+  }
+
+  /** Pause or resume syncing one subscription (it leaves the swarm while paused). */
+  async setPaused(id: string, paused: boolean): Promise<void> {
+    const record = this.registry.subscriptions.find((sub) => sub.id === id);
+    if (!record) throw new PeerError('unknown-kb', `No subscription ${id}.`);
+    await this.registry.upsertSubscription({ ...record, paused });
+    const open = this.subscriptions.get(id);
+    if (!open) return;
+    if (paused) await this.swarm.leave(open.kb.discoveryKey);
+    else await this.swarm.join(open.kb);
+  }
+
+  /** The knowledge base behind an id, if open. */
+  knowledgeBase(id: string): KnowledgeBase | null {
+    return this.shares.get(id)?.kb ?? this.subscriptions.get(id)?.kb ?? null;
+  }
+
+  /** The mount of a subscription, if any. */
+  mountOf(id: string): Mount | null {
+    return this.subscriptions.get(id)?.mount ?? null;
+  }
+
+  /** The mirror of a share. */
+  mirrorOf(id: string): FolderMirror | null {
+    return this.shares.get(id)?.mirror ?? null;
+  }
+
+  /** Status of every knowledge base this peer shares or follows. */
+  list(): KnowledgeBaseStatus[] {
+    return [...this.registry.shares, ...this.registry.subscriptions].map((record) => this.statusOf(record.id)!).filter(Boolean);
+  }
+
+  /** Status of one knowledge base. */
+  statusOf(id: string): KnowledgeBaseStatus | null {
+    const share = this.registry.shares.find((record) => record.id === id);
+    const sub = this.registry.subscriptions.find((record) => record.id === id);
+    const kb = this.knowledgeBase(id);
+    if (!share && !sub) return null;
+    const mount = this.mountOf(id);
+    return {
+      id,
+      role: share ? 'shared' : sub?.folder ? 'subscribed' : 'seeded',
+      title: share?.title ?? sub?.name ?? id,
+      folder: share?.folder ?? sub?.folder ?? null,
+      link: formatShareLink({ key: z32.decode(id), name: share?.title ?? sub?.name }),
+      writable: kb?.writable ?? false,
+      version: kb?.version ?? 0,
+      files: mount ? Object.keys(mount.files).length : null,
+      mode: sub?.mode ?? null,
+      paused: sub?.paused ?? false,
+      network: kb ? this.swarm.status(kb.discoveryKey) : null,
+      upgradeNeeded: kb?.upgradeNeeded ?? null,
+    };
+  }
+
+  /** Close everything in the order that shuts down cleanly: swarm, then bases, then the store. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    for (const open of this.shares.values()) await open.mirror.close().catch(() => undefined);
+    await this.swarm.destroy();
+    for (const open of this.subscriptions.values()) await open.mount?.close().catch(() => undefined);
+    for (const open of [...this.shares.values(), ...this.subscriptions.values()]) await open.kb.close().catch(() => undefined);
+    this.shares.clear();
+    this.subscriptions.clear();
+    await this.store.close();
+    await this.lock.release();
+  }
+
+  private async openShare(record: ShareRecord): Promise<OpenShare> {
+    const kb = new KnowledgeBase({ store: this.store, namespace: record.namespace });
+    await kb.ready();
+    kb.on('error', (err) => this.emit('error', record.id, err.message));
+    const { reader, events } = this.folderAccess(record.folder);
+    const mirror = new FolderMirror({ kb, folder: reader, events, ignore: record.ignore, debounceMs: this.debounceMs });
+    mirror.on('progress', (progress) => this.emit('mirror-progress', record.id, progress));
+    mirror.on('deletions-held', (held: HeldDeletions) => this.emit('deletions-held', record.id, { count: held.count, paths: held.paths, side: 'share' }));
+    mirror.on('error', ({ path: file, message }) => this.emit('error', record.id, file ? `${file}: ${message}` : message));
+    const open: OpenShare = { record, kb, mirror };
+    this.shares.set(record.id, open);
+    await kb.announcePeer(this.swarm.publicKey);
+    await this.swarm.join(kb);
+    await mirror.start();
+    return open;
+  }
+
+  private async openSubscription(record: SubscriptionRecord): Promise<OpenSubscription> {
+    const kb = new KnowledgeBase({ store: this.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)) });
+    await kb.ready();
+    kb.on('error', (err) => this.emit('error', record.id, err.message));
+    kb.on('update', () => { for (const key of kb.pinnedPeers()) this.swarm.pin(key); });
+    let mount: Mount | null = null;
+    if (record.folder) {
+      mount = new Mount({ kb, root: record.folder, stateFile: this.mountStateFile(record.id), mode: record.mode, render: this.render });
+      mount.on('progress', (progress) => this.emit('mount-progress', record.id, progress));
+      mount.on('synced', (summary) => this.emit('synced', record.id, summary));
+      mount.on('restored', (drift) => this.emit('restored', record.id, drift));
+      mount.on('rejected', (rejections) => this.emit('rejected', record.id, rejections));
+      mount.on('deletions-held', (held) => this.emit('deletions-held', record.id, { ...held, side: 'mount' }));
+      mount.on('error', (err) => this.emit('error', record.id, err.message));
+    } else {
+      // Seeding: keep a complete replica so others can sync from this peer.
+      kb.on('update', () => void kb.downloadAll().catch(() => undefined));
+    }
+    const open: OpenSubscription = { record, kb, mount };
+    this.subscriptions.set(record.id, open);
+    if (!record.paused) await this.swarm.join(kb);
+    if (mount) {
+      const summary = await mount.start();
+      this.emit('synced', record.id, summary);
+    }
+    return open;
+  }
+
+  private mountStateFile(id: string): string {
+    return path.join(this.dataDir, 'mounts', `${id}.json`);
+  }
+
+  private idOfDiscoveryKey(hex: string): string | null {
+    for (const [id, open] of [...this.shares, ...this.subscriptions]) if (open.kb.discoveryKey.toString('hex') === hex) return id;
+    return null;
+  }
+}
+
+/** Where a data folder keeps the identity. */
+export function identityFileOf(dataDir: string): string {
+  return path.join(dataDir, 'identity.json');
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Testnet } from 'hyperdht/testnet.js';
+import { Teardown } from '../support/temp';
+import { eventually, localTestnet, openPeer } from '../support/network';
+
+let teardown: Teardown;
+let testnet: Testnet;
+
+beforeEach(async () => {
+  teardown = new Teardown();
+  testnet = await localTestnet(teardown);
+});
+afterEach(() => teardown.run());
+
+async function tree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (rel: string) => {
+    for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(child);
+      else out[child] = (await readFile(path.join(dir, child))).toString('base64');
+    }
+  };
+  await walk('');
+  return out;
+}
+
+describe('sharing and subscribing over a local DHT', () => {
+  it('syncs a shared folder to a subscriber and follows live edits, renames and deletions', async () => {
+    const vault = await teardown.dir('tzimtzum-author-vault-');
+    await mkdir(path.join(vault, 'Topics'));
+    await writeFile(path.join(vault, 'Welcome.md'), '# Welcome');
+    await writeFile(path.join(vault, 'Topics/Idea.md'), 'an idea');
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault, { title: 'Demo KB' });
+    expect(shared.link).toMatch(/^tzimtzum:\/\//);
+
+    const mountDir = path.join(await teardown.dir('tzimtzum-reader-vault-'), 'Knowledge bases', 'Demo KB');
+    const reader = await openPeer(teardown, testnet);
+    await reader.subscribe(shared.link, mountDir);
+    await eventually(async () => JSON.stringify(await tree(mountDir)) === JSON.stringify(await tree(vault)), 'initial sync');
+
+    await writeFile(path.join(vault, 'Welcome.md'), '# Welcome, edited');
+    await eventually(async () => (await readFile(path.join(mountDir, 'Welcome.md'), 'utf8').catch(() => '')) === '# Welcome, edited', 'live edit');
+    await rename(path.join(vault, 'Topics/Idea.md'), path.join(vault, 'Topics/Renamed.md'));
+    await rm(path.join(vault, 'Welcome.md'));
+    await eventually(async () => JSON.stringify(await tree(mountDir)) === JSON.stringify(await tree(vault)), 'rename and delete');
+    expect(Object.keys(await tree(mountDir))).toEqual(['Topics/Renamed.md']);
+  });
+});

@@ -1,0 +1,39 @@
+// A local DHT on 127.0.0.1 and peers with their own data folders, for tests that use the real network stack.
+import createTestnet, { type Testnet } from 'hyperdht/testnet.js';
+import { Identity } from '../../src/engine/identity';
+import { saveIdentity } from '../../src/engine/identity-file';
+import { Peer, identityFileOf, type PeerOptions } from '../../src/peer/peer';
+import type { Teardown } from './temp';
+
+/** A loopback DHT testnet, destroyed at teardown. */
+export async function localTestnet(teardown: Teardown): Promise<Testnet> {
+  const testnet = await createTestnet(3, { host: '127.0.0.1' });
+  teardown.add(() => testnet.destroy());
+  return testnet;
+}
+
+/** A data folder with a fresh identity (or the given words and device index). */
+export async function peerDataDir(teardown: Teardown, opts: { words?: string; deviceIndex?: number } = {}): Promise<string> {
+  const dataDir = await teardown.dir('tzimtzum-peer-');
+  const words = opts.words ?? Identity.create().walletMnemonic();
+  await saveIdentity(identityFileOf(dataDir), { mnemonic: words, deviceIndex: opts.deviceIndex ?? 0 });
+  return dataDir;
+}
+
+/** Open a peer on the testnet; closed at teardown (before the testnet, which was registered first). */
+export async function openPeer(teardown: Teardown, testnet: Testnet, opts: Partial<PeerOptions> & { dataDir?: string } = {}): Promise<Peer> {
+  const dataDir = opts.dataDir ?? (await peerDataDir(teardown));
+  const peer = await Peer.open({ bootstrap: testnet.bootstrap, debounceMs: 20, ...opts, dataDir });
+  teardown.add(() => peer.close());
+  return peer;
+}
+
+/** Resolve when `check` passes, polling on the given emitter's events and a short interval; bounded. */
+export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
