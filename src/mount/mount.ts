@@ -68,7 +68,12 @@ export interface DriftRestored {
   kind: 'edited' | 'deleted';
 }
 
+/** One change a sync made on disk. */
+export type MountChange = { type: 'write' | 'remove'; path: string } | { type: 'move'; path: string; from: string };
+
 export interface SyncSummary {
+  /** What changed on disk, in order (the demo prints these with their latency). */
+  changes: MountChange[];
   written: number;
   removed: number;
   moved: number;
@@ -330,6 +335,7 @@ export class Mount extends EventEmitter<Events> {
         bySource.set(put.path, verdict.path);
         moved.add(put);
         summary.moved++;
+        summary.changes.push({ type: 'move', path: verdict.path, from: fromDisk });
       } catch (err) {
         summary.errors.push({ path: put.path, message: errorMessage(err) });
       }
@@ -437,6 +443,7 @@ export class Mount extends EventEmitter<Events> {
           stub,
         };
         summary.written++;
+        summary.changes.push({ type: 'write', path: planned.disk });
         progress.files++;
         progress.bytes += planned.entry.size;
       });
@@ -496,6 +503,7 @@ export class Mount extends EventEmitter<Events> {
         await this.writer.remove(path);
         delete this.state.data.files[path];
         summary.removed++;
+        summary.changes.push({ type: 'remove', path });
       } catch (err) {
         summary.errors.push({ path, message: errorMessage(err) });
       }
@@ -532,7 +540,7 @@ export class Mount extends EventEmitter<Events> {
 }
 
 function emptySummary(): SyncSummary {
-  return { written: 0, removed: 0, moved: 0, unchanged: 0, rejected: [], restored: [], heldDeletions: 0, errors: [] };
+  return { changes: [], written: 0, removed: 0, moved: 0, unchanged: 0, rejected: [], restored: [], heldDeletions: 0, errors: [] };
 }
 
 function errorMessage(err: unknown): string {

@@ -76,8 +76,9 @@ const UNC = /^[\\/]{2}/u;
 const DRIVE = /^[a-z]:/iu;
 // Windows maps these names to devices whatever the extension (`con.txt`) and with trailing spaces (`con .md`).
 const RESERVED_STEM = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$|clock\$)$/iu;
-// An 8.3 short name such as GIT~1 or OBSIDI~1 can alias a dot folder on NTFS.
-const SHORT_NAME_STEM = /^[^.]{0,6}~[0-9]{1,7}$/u;
+// An 8.3 short name such as GIT~1 or OBSIDI~1 can alias a dot folder on NTFS. Its base has at most 6
+// characters; 8 leaves room for case mapping that lengthens a name (İ → i̇).
+const SHORT_NAME_STEM = /^[^.]{0,8}~[0-9]{1,7}$/u;
 
 interface Problem {
   reason: Exclude<PathRejectionReason, 'collision' | 'not-a-string'>;
@@ -256,7 +257,8 @@ function findNameProblem(name: string, caps: PathLimits): Problem | undefined {
   const dot = name.indexOf('.');
   const stem = (dot === -1 ? name : name.slice(0, dot)).trimEnd();
   if (RESERVED_STEM.test(stem)) return { reason: 'reserved-name', detail: `${quoted(name)} is a reserved device name on Windows` };
-  if (SHORT_NAME_STEM.test(stem)) return { reason: 'short-name', detail: `${quoted(name)} looks like a Windows short (8.3) name, which can stand for another file or folder` };
+  // Composed, so that a decomposed fold (ǅ → Dž) does not hide a short name by looking longer.
+  if (stem.includes('~') && SHORT_NAME_STEM.test(stem.normalize('NFC'))) return { reason: 'short-name', detail: `${quoted(name)} looks like a Windows short (8.3) name, which can stand for another file or folder` };
   // A UTF-16 code unit never takes more than 3 UTF-8 bytes, so short names need no counting.
   const bytes = name.length * 3 > caps.maxSegmentBytes ? Buffer.byteLength(name, 'utf8') : 0;
   if (bytes > caps.maxSegmentBytes) return { reason: 'too-long', detail: `a name in it is ${bytes} bytes long; a name may have at most ${caps.maxSegmentBytes}` };

@@ -1,0 +1,84 @@
+// Global options of the `tzimtzum` command; each has an environment variable too.
+import { parseArgs } from 'node:util';
+import { defaultDataFolder } from '../engine/data-folder';
+import { parseBootstrap, type BootstrapNode } from '../net/dht-settings';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  dataDir: string;
+  bootstrap: BootstrapNode[] | null;
+  json: boolean;
+}
+
+/** A command line parsed into a command, its positional arguments, its flags and the global options. */
+export interface ParsedCommandLine {
+  command: string | undefined;
+  args: string[];
+  flags: Record<string, string | boolean | undefined>;
+  global: GlobalOptions;
+}
+
+/** Thrown for command lines that cannot work; the CLI prints the message and exits with code 2. */
+export class UsageError extends Error {
+  readonly code = 'usage';
+}
+
+/** Parse argv (without node and script). */
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedCommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        data: { type: 'string' },
+        bootstrap: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        lazy: { type: 'boolean' },
+        title: { type: 'string' },
+        description: { type: 'string' },
+        author: { type: 'string' },
+        ignore: { type: 'string', multiple: true },
+        import: { type: 'boolean' },
+        device: { type: 'string' },
+        passphrase: { type: 'boolean' },
+        'keep-files': { type: 'boolean' },
+        'confirm-deletions': { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}. Run "tzimtzum --help" for usage.`);
+  }
+  const [command, ...args] = parsed.positionals;
+  const { data, bootstrap, json, ...flags } = parsed.values;
+  return {
+    command: parsed.values.help ? 'help' : command,
+    args,
+    flags: { ...flags, ignore: flags.ignore?.join(',') },
+    global: {
+      dataDir: data ?? env.TZIMTZUM_DATA ?? defaultDataFolder(),
+      bootstrap: parseBootstrap(bootstrap ?? env.TZIMTZUM_BOOTSTRAP ?? null),
+      json: json ?? env.TZIMTZUM_JSON === '1',
+    },
+  };
+}
+
+export const USAGE = `Usage: tzimtzum <command> [options]
+
+Commands:
+  init [--import] [--device N]     Create an identity (24 recovery words), or import one from stdin
+  share <folder>                   Publish a folder as a knowledge base; prints its link, keeps serving
+  subscribe <link> <folder>        Follow a knowledge base into a read-only folder [--lazy]
+  seed <link>...                   Keep knowledge bases available without mounting them
+  unsubscribe <id|link>            Stop following a knowledge base (its files stay)
+  status                           Show shared and followed knowledge bases, peers and sync state
+  testnet                          Start a local DHT on 127.0.0.1 and print its bootstrap address
+  demo                             Author and subscriber peers on a local DHT, live, then exit
+
+Global options (each also an environment variable):
+  --data <dir>             Data folder (TZIMTZUM_DATA; default: the per-user data folder)
+  --bootstrap <host:port>  DHT bootstrap nodes, comma-separated (TZIMTZUM_BOOTSTRAP; default: public DHT)
+  --json                   Machine-readable output, one JSON object per line (TZIMTZUM_JSON=1)
+`;
