@@ -21,8 +21,19 @@ export interface WriteJob {
   mtime?: number;
 }
 
+/** The file operations a mount needs, confined to its root; the plugin adapts moves to the vault's rename. */
+export interface MountFileSystem {
+  readonly root: string;
+  writeMany(jobs: WriteJob[], onWritten?: (job: WriteJob) => void): Promise<{ path: string; error: Error }[]>;
+  write(job: WriteJob): Promise<void>;
+  read(rel: string): Promise<Buffer | null>;
+  remove(rel: string): Promise<void>;
+  move(from: string, to: string): Promise<void>;
+  sweepTemps(): Promise<void>;
+}
+
 /** A batched, atomic writer confined to one root folder. */
-export class FileWriter {
+export class FileWriter implements MountFileSystem {
   readonly root: string;
   private readonly concurrency: number;
   private readonly verifiedFolders = new Set<string>();

@@ -10,7 +10,7 @@ import { contentHash } from '../engine/content-hash';
 import { BlobUnavailableError } from '../engine/blob-store';
 import { formatBytes, type FileEntry, type KnowledgeBase } from '../engine/knowledge-base';
 import { SerialQueue } from '../engine/serial';
-import { FileWriter, type WriteJob } from './file-writer';
+import { FileWriter, type MountFileSystem, type WriteJob } from './file-writer';
 import { MountState, type MountedFile } from './mount-state';
 import { checkPath, collisionKey, screenPaths, type PathLimits, type PathRejection } from './path-policy';
 import { conflictCopyPath, hasStub, lazyStub } from './mount-files';
@@ -50,6 +50,8 @@ export interface MountOptions {
   fetchTimeoutMs?: number;
   /** Clock for conflict-copy names (tests pin it). */
   now?: () => Date;
+  /** How files reach the disk; defaults to the confined, atomic FileWriter on `root`. */
+  fileSystem?: MountFileSystem;
 }
 
 /** Progress of a sync, for progress bars. */
@@ -110,7 +112,7 @@ export class Mount extends EventEmitter<Events> {
   readonly kb: KnowledgeBase;
   readonly root: string;
   readonly mode: MountMode;
-  readonly writer: FileWriter;
+  readonly writer: MountFileSystem;
   private readonly state: MountState;
   private readonly limits: MountLimits;
   private readonly massDeleteThreshold: number;
@@ -133,7 +135,7 @@ export class Mount extends EventEmitter<Events> {
     this.kb = opts.kb;
     this.root = opts.root;
     this.mode = opts.mode ?? 'full';
-    this.writer = new FileWriter(opts.root);
+    this.writer = opts.fileSystem ?? new FileWriter(opts.root);
     this.state = new MountState(opts.stateFile);
     this.limits = { ...DEFAULT_MOUNT_LIMITS, ...opts.limits };
     this.massDeleteThreshold = opts.massDeleteThreshold ?? 100;
