@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Corestore from 'corestore';
+import { mulberry32 } from './vault-generator';
 
 /** A fresh temp dir; `cleanup` removes it. */
 export async function tempDir(prefix = 'tzimtzum-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -38,17 +39,8 @@ export class Teardown {
   }
 }
 
-/** A small seeded PRNG (mulberry32) for reproducible randomized tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG for reproducible randomized tests. */
+export const seededRandom = mulberry32;
 
 /** The seed of a randomized test: `SEED=` replays one, otherwise a fresh one that the test prints. */
 export function testSeed(name: string): number {
