@@ -26,6 +26,9 @@ export interface MountLimits {
   paths?: Partial<PathLimits>;
 }
 
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
 export const DEFAULT_MOUNT_LIMITS: MountLimits = {
   maxFileBytes: 100 * 1024 * 1024,
   maxFiles: 50_000,
@@ -84,6 +87,8 @@ export interface SyncSummary {
   restored: DriftRestored[];
   heldDeletions: number;
   errors: { path: string; message: string }[];
+  /** Files whose bytes no connected peer had; the mount retries them. */
+  unavailable: number;
 }
 
 /** Errors a caller can act on. */
@@ -122,6 +127,8 @@ export class Mount extends EventEmitter<Events> {
   private readonly work = new SerialQueue();
   private heldRemovals: string[] = [];
   private needsFullSync = true;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelayMs = RETRY_MIN_MS;
   private updateScheduled = false;
   private closed = false;
   private readonly onUpdate = () => this.scheduleUpdate();
@@ -243,6 +250,7 @@ export class Mount extends EventEmitter<Events> {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.kb.off('update', this.onUpdate);
     this.kb.off('truncate', this.onTruncate);
     await this.work.idle();
@@ -257,7 +265,7 @@ export class Mount extends EventEmitter<Events> {
         this.updateScheduled = false;
         if (this.closed) return;
         const summary = this.needsFullSync ? await this.fullSync() : await this.incrementalSync();
-        if (summary.written + summary.removed + summary.moved > 0 || summary.rejected.length > 0) this.emit('synced', summary);
+        if (summary.written + summary.removed + summary.moved > 0 || summary.rejected.length > 0 || summary.unavailable > 0) this.emit('synced', summary);
       })
       .catch((err: unknown) => {
         this.updateScheduled = false;
@@ -293,8 +301,9 @@ export class Mount extends EventEmitter<Events> {
     const removals = Object.keys(this.state.data.files).filter((disk) => !wanted.has(disk));
     await this.writeEntries(changed, summary, { fetch: this.mode === 'full' });
     await this.removeOrHold(removals, summary);
-    this.needsFullSync = false;
+    this.needsFullSync = summary.unavailable > 0;
     this.state.data.appliedVersion = version;
+    this.retryLaterIf(summary);
     await this.state.save();
     this.emit('progress', { phase: 'done', files: summary.written, totalFiles: changed.length, bytes: 0, totalBytes: 0 });
     for (const drift of summary.restored) this.emit('restored', drift);
@@ -358,11 +367,28 @@ export class Mount extends EventEmitter<Events> {
     await this.writeEntries(changed, summary, { fetch: this.mode === 'full' });
     const removals = deletes.map((gone) => bySource.get(gone.path)).filter((disk): disk is string => disk !== undefined);
     await this.removeOrHold(removals, summary);
-    this.state.data.appliedVersion = version;
+    // Changes whose bytes were unavailable are diffed again next time (applying a change twice is a no-op).
+    if (summary.unavailable === 0) this.state.data.appliedVersion = version;
+    this.retryLaterIf(summary);
     await this.state.save();
     for (const drift of summary.restored) this.emit('restored', drift);
     if (summary.rejected.length > 0) this.emit('rejected', summary.rejected);
     return summary;
+  }
+
+  /** Try again after a backoff while some files could not be fetched. */
+  private retryLaterIf(summary: SyncSummary): void {
+    if (summary.unavailable === 0) {
+      this.retryDelayMs = RETRY_MIN_MS;
+      return;
+    }
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.scheduleUpdate();
+    }, this.retryDelayMs);
+    this.retryTimer.unref();
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
   }
 
   /** Path policy, collisions and caps: decides which entries are written, and where. */
@@ -430,7 +456,9 @@ export class Mount extends EventEmitter<Events> {
           const bytes = await this.kb.read(entry, { timeout: this.fetchTimeoutMs });
           jobs.push({ path: planned.disk, bytes: this.renderFor(entry, bytes), mtime: entry.mtime, planned, stub: false });
         } catch (err) {
-          const message = err instanceof BlobUnavailableError ? `No peer has "${entry.path}" right now; it will be written when one does.` : errorMessage(err);
+          const unavailable = err instanceof BlobUnavailableError || (err instanceof Error && /timeout|timed out/i.test(err.message));
+          if (unavailable) summary.unavailable++;
+          const message = unavailable ? `No peer has "${entry.path}" right now; it will be written when one does.` : errorMessage(err);
           summary.errors.push({ path: planned.disk, message });
         }
       }));
@@ -466,8 +494,12 @@ export class Mount extends EventEmitter<Events> {
       ranges.set(id, range);
     }
     this.emit('progress', { ...progress, phase: 'downloading' });
-    await Promise.all([...ranges.values()].map(({ ref, start, end }) =>
+    const downloads = Promise.all([...ranges.values()].map(({ ref, start, end }) =>
       this.kb.blobs.download({ ...ref, blockOffset: start, blockLength: end - start }).catch(() => undefined)));
+    // Bounded: with no peer online, what is missing is reported and retried on the next update.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([downloads, new Promise((resolve) => { timer = setTimeout(resolve, this.fetchTimeoutMs); })]);
+    clearTimeout(timer);
   }
 
   /** A lazy attachment: known to the mount, nothing on disk until fetched. */
@@ -542,7 +574,7 @@ export class Mount extends EventEmitter<Events> {
 }
 
 function emptySummary(): SyncSummary {
-  return { changes: [], written: 0, removed: 0, moved: 0, unchanged: 0, rejected: [], restored: [], heldDeletions: 0, errors: [] };
+  return { changes: [], written: 0, removed: 0, moved: 0, unchanged: 0, rejected: [], restored: [], heldDeletions: 0, errors: [], unavailable: 0 };
 }
 
 function errorMessage(err: unknown): string {

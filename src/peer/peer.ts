@@ -15,7 +15,8 @@ import { FolderMirror, type HeldDeletions, type MirrorProgress } from '../mirror
 import type { FolderEventSource, FolderReader } from '../mirror/folder-source';
 import { NodeFolder } from '../mirror/node-folder';
 import { NodeFolderWatcher } from '../mirror/node-watcher';
-import { Mount, type MountMode, type MountProgress, type NoteRenderer, type SyncSummary, type DriftRestored } from '../mount/mount';
+import type { MountFileSystem } from '../mount/file-writer';
+import { Mount, type MountLimits, type MountMode, type MountProgress, type NoteRenderer, type SyncSummary, type DriftRestored } from '../mount/mount';
 import type { PathRejection } from '../mount/path-policy';
 import type { BootstrapNode } from '../net/dht-settings';
 import { formatShareLink, parseShareLink } from '../net/share-link';
@@ -35,6 +36,12 @@ export interface PeerOptions {
   folderAccess?: FolderAccess;
   /** Rewrites notes before a mount writes them (the plugin neutralizes executable code here). */
   render?: NoteRenderer;
+  /** A renderer per subscription (overrides `render`), so each one can opt in to executable code. */
+  renderFor?: (id: string) => NoteRenderer | undefined;
+  /** How a subscription's files reach the disk (the plugin routes renames through the vault). */
+  mountFileSystem?: (id: string, root: string) => MountFileSystem;
+  /** Caps on what each mount may write. */
+  mountLimits?: Partial<MountLimits>;
   /** Quiet time before a burst of folder events is published. */
   debounceMs?: number;
 }
@@ -96,6 +103,7 @@ export class Peer extends EventEmitter<Events> {
   private readonly registry: Registry;
   private readonly folderAccess: FolderAccess;
   private readonly render: NoteRenderer | undefined;
+  private readonly opts: PeerOptions;
   private readonly debounceMs: number;
   private readonly shares = new Map<string, OpenShare>();
   private readonly subscriptions = new Map<string, OpenSubscription>();
@@ -114,6 +122,7 @@ export class Peer extends EventEmitter<Events> {
     this.registry = parts.registry;
     this.folderAccess = parts.opts.folderAccess ?? ((folder) => ({ reader: new NodeFolder(folder), events: new NodeFolderWatcher(folder) }));
     this.render = parts.opts.render;
+    this.opts = parts.opts;
     this.debounceMs = parts.opts.debounceMs ?? 100;
     this.swarm.on('status', (status) => {
       const id = this.idOfDiscoveryKey(status.discoveryKey);
@@ -312,7 +321,12 @@ export class Peer extends EventEmitter<Events> {
     kb.on('update', () => { for (const key of kb.pinnedPeers()) this.swarm.pin(key); });
     let mount: Mount | null = null;
     if (record.folder) {
-      mount = new Mount({ kb, root: record.folder, stateFile: this.mountStateFile(record.id), mode: record.mode, render: this.render });
+      mount = new Mount({
+        kb, root: record.folder, stateFile: this.mountStateFile(record.id), mode: record.mode,
+        render: this.opts.renderFor ? this.opts.renderFor(record.id) : this.render,
+        fileSystem: this.opts.mountFileSystem?.(record.id, record.folder),
+        limits: this.opts.mountLimits,
+      });
       mount.on('progress', (progress) => this.emit('mount-progress', record.id, progress));
       mount.on('synced', (summary) => this.emit('synced', record.id, summary));
       mount.on('restored', (drift) => this.emit('restored', record.id, drift));

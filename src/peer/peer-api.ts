@@ -1,0 +1,308 @@
+// The one interface the plugin's UI talks to. Every call is async and takes and returns plain data,
+// and everything the peer reports arrives as serializable events, so the peer can later move to
+// another process (a worker, a helper app) without the UI changing. `LocalPeerApi` runs it in process.
+import { EventEmitter, once } from 'node:events';
+import z32 from 'z32';
+import { Identity, IdentityError } from '../engine/identity';
+import { identityExists, loadIdentity, saveIdentity } from '../engine/identity-file';
+import { KnowledgeBase, type FileEntry } from '../engine/knowledge-base';
+import type { DriftRestored, MountMode } from '../mount/mount';
+import type { BootstrapNode } from '../net/dht-settings';
+import { parseShareLink } from '../net/share-link';
+import { Peer, identityFileOf, type KnowledgeBaseStatus, type PeerOptions } from './peer';
+
+export type { KnowledgeBaseStatus } from './peer';
+
+/** Where the peer keeps its data and which DHT it joins. */
+export interface PeerConfig {
+  dataDir: string;
+  /** Bootstrap nodes, or null for the public HyperDHT. */
+  bootstrap: BootstrapNode[] | null;
+}
+
+/** What a subscriber is shown before following a knowledge base. */
+export interface KnowledgeBasePreview {
+  id: string;
+  title: string;
+  description: string;
+  author: string;
+  files: number;
+  bytes: number;
+  /** False when counting stopped at the time or file limit (the numbers are then lower bounds). */
+  complete: boolean;
+}
+
+/** The identity in a data folder, without its secrets. */
+export interface IdentityInfo {
+  exists: boolean;
+  fingerprint: string | null;
+  deviceIndex: number | null;
+}
+
+/** Everything the peer tells the UI, as plain data. */
+export type PeerEvent =
+  | { type: 'running'; running: boolean }
+  | { type: 'changed' }
+  | { type: 'status'; id: string; peers: number; lastSync: number | null }
+  | { type: 'progress'; id: string; side: 'share' | 'mount'; phase: string; done: number; total: number }
+  | { type: 'synced'; id: string; written: number; removed: number; moved: number; errors: string[] }
+  | { type: 'restored'; id: string; path: string; conflictCopy: string | null; kind: 'edited' | 'deleted' }
+  | { type: 'rejected'; id: string; count: number; first: string }
+  | { type: 'deletions-held'; id: string; count: number; side: 'share' | 'mount' }
+  | { type: 'error'; id: string | null; message: string };
+
+/** The peer as the UI sees it. */
+export interface PeerApi {
+  start(config: PeerConfig): Promise<void>;
+  stop(): Promise<void>;
+  isRunning(): Promise<boolean>;
+  share(folder: string, opts: { title?: string; description?: string; ignore?: string[] }): Promise<KnowledgeBaseStatus>;
+  stopSharing(id: string): Promise<void>;
+  subscribe(link: string, opts: { folder: string; mode: MountMode }): Promise<KnowledgeBaseStatus>;
+  unsubscribe(id: string): Promise<void>;
+  setPaused(id: string, paused: boolean): Promise<void>;
+  list(): Promise<KnowledgeBaseStatus[]>;
+  preview(link: string, opts?: { timeoutMs?: number; maxFiles?: number }): Promise<KnowledgeBasePreview>;
+  fetchStub(id: string, path: string): Promise<void>;
+  checkDrift(id: string, paths: string[]): Promise<DriftRestored[]>;
+  confirmDeletions(id: string): Promise<number>;
+  identity(dataDir: string): Promise<IdentityInfo>;
+  createIdentity(dataDir: string): Promise<IdentityInfo>;
+  importIdentity(dataDir: string, words: string, deviceIndex: number): Promise<IdentityInfo>;
+  recoveryWords(dataDir: string): Promise<string>;
+  onEvent(listener: (event: PeerEvent) => void): () => void;
+}
+
+/** Errors the UI can act on. */
+export class PeerApiError extends Error {
+  constructor(readonly code: 'not-running' | 'no-identity' | 'identity-exists' | 'not-found' | 'no-peer', message: string) {
+    super(message);
+  }
+}
+
+/** The ports the in-process peer needs from its host (the plugin passes vault adapters). */
+export type LocalPeerOptions = Omit<PeerOptions, 'dataDir' | 'bootstrap'>;
+
+/** `PeerApi` over a `Peer` in this process. */
+export class LocalPeerApi implements PeerApi {
+  private peer: Peer | null = null;
+  private transition: Promise<void> = Promise.resolve();
+  private readonly events = new EventEmitter<{ event: [PeerEvent] }>();
+
+  constructor(private readonly options: LocalPeerOptions = {}) {}
+
+  /** Open the peer and reopen every knowledge base it shares and follows. */
+  start(config: PeerConfig): Promise<void> {
+    return this.serially(async () => {
+      if (this.peer) return;
+      if (!(await identityExists(identityFileOf(config.dataDir)))) {
+        throw new PeerApiError('no-identity', 'Tzimtzum has no identity on this device yet. Create one, or import your recovery words, in the plugin settings.');
+      }
+      const peer = await Peer.open({ ...this.options, ...config, command: 'Obsidian (Tzimtzum plugin)' });
+      this.peer = peer;
+      this.forward(peer);
+      this.emit({ type: 'running', running: true });
+      await peer.resume();
+      this.emit({ type: 'changed' });
+    });
+  }
+
+  /** Close the swarm and the store; safe to call when not running. */
+  stop(): Promise<void> {
+    return this.serially(async () => {
+      const peer = this.peer;
+      if (!peer) return;
+      this.peer = null;
+      await peer.close();
+      peer.removeAllListeners();
+      this.emit({ type: 'running', running: false });
+    });
+  }
+
+  isRunning(): Promise<boolean> {
+    return Promise.resolve(this.peer !== null);
+  }
+
+  async share(folder: string, opts: { title?: string; description?: string; ignore?: string[] }): Promise<KnowledgeBaseStatus> {
+    const status = await this.running().share(folder, opts);
+    this.emit({ type: 'changed' });
+    return status;
+  }
+
+  async stopSharing(id: string): Promise<void> {
+    await this.running().stopSharing(id);
+    this.emit({ type: 'changed' });
+  }
+
+  async subscribe(link: string, opts: { folder: string; mode: MountMode }): Promise<KnowledgeBaseStatus> {
+    const status = await this.running().subscribe(link, opts.folder, { mode: opts.mode });
+    this.emit({ type: 'changed' });
+    return status;
+  }
+
+  async unsubscribe(id: string): Promise<void> {
+    await this.running().unsubscribe(id);
+    this.emit({ type: 'changed' });
+  }
+
+  async setPaused(id: string, paused: boolean): Promise<void> {
+    await this.running().setPaused(id, paused);
+    this.emit({ type: 'changed' });
+  }
+
+  list(): Promise<KnowledgeBaseStatus[]> {
+    return Promise.resolve(this.peer?.list() ?? []);
+  }
+
+  /** Open a knowledge base by its link just long enough to read its title and size; bounded in time. */
+  async preview(link: string, opts: { timeoutMs?: number; maxFiles?: number } = {}): Promise<KnowledgeBasePreview> {
+    const peer = this.running();
+    const key = Buffer.from(parseShareLink(link).key);
+    const id = z32.encode(key);
+    const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+    const open = peer.knowledgeBase(id);
+    if (open) return summarize(id, open, deadline, opts.maxFiles);
+    // The namespace a subscription will use, so what the preview downloads is not fetched twice.
+    const kb = new KnowledgeBase({ store: peer.store, namespace: `subscription/${id}`, key });
+    kb.on('error', () => undefined);
+    try {
+      await kb.ready();
+      await peer.swarm.join(kb, { announce: false });
+      return await summarize(id, kb, deadline, opts.maxFiles);
+    } finally {
+      await peer.swarm.leave(kb.discoveryKey).catch(() => undefined);
+      await kb.close().catch(() => undefined);
+    }
+  }
+
+  async fetchStub(id: string, path: string): Promise<void> {
+    const mount = this.running().mountOf(id);
+    if (!mount) throw new PeerApiError('not-found', `No mounted knowledge base ${id}.`);
+    await mount.fetch(path);
+  }
+
+  async checkDrift(id: string, paths: string[]): Promise<DriftRestored[]> {
+    const mount = this.running().mountOf(id);
+    return mount ? mount.checkDrift(paths) : [];
+  }
+
+  async confirmDeletions(id: string): Promise<number> {
+    const peer = this.running();
+    const target = peer.mountOf(id) ?? peer.mirrorOf(id);
+    if (!target) throw new PeerApiError('not-found', `No knowledge base ${id} is open.`);
+    const count = await target.confirmDeletions();
+    this.emit({ type: 'changed' });
+    return count;
+  }
+
+  async identity(dataDir: string): Promise<IdentityInfo> {
+    const file = identityFileOf(dataDir);
+    if (!(await identityExists(file))) return { exists: false, fingerprint: null, deviceIndex: null };
+    const { identity, deviceIndex } = await loadIdentity(file);
+    return { exists: true, fingerprint: identity.fingerprint(), deviceIndex };
+  }
+
+  async createIdentity(dataDir: string): Promise<IdentityInfo> {
+    return this.saveNewIdentity(dataDir, Identity.create().walletMnemonic(), 0);
+  }
+
+  async importIdentity(dataDir: string, words: string, deviceIndex: number): Promise<IdentityInfo> {
+    return this.saveNewIdentity(dataDir, words, deviceIndex);
+  }
+
+  async recoveryWords(dataDir: string): Promise<string> {
+    const file = identityFileOf(dataDir);
+    if (!(await identityExists(file))) throw new PeerApiError('no-identity', 'There is no identity in this data folder yet.');
+    return (await loadIdentity(file)).identity.walletMnemonic();
+  }
+
+  onEvent(listener: (event: PeerEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  private async saveNewIdentity(dataDir: string, words: string, deviceIndex: number): Promise<IdentityInfo> {
+    const file = identityFileOf(dataDir);
+    if (await identityExists(file)) {
+      throw new PeerApiError('identity-exists', `${file} already holds an identity. Choose an empty data folder to use another one.`);
+    }
+    await saveIdentity(file, { mnemonic: words, deviceIndex });
+    return this.identity(dataDir);
+  }
+
+  private running(): Peer {
+    if (!this.peer) throw new PeerApiError('not-running', 'Tzimtzum is not running. Check the plugin settings (identity and data folder), then run "Restart network".');
+    return this.peer;
+  }
+
+  private serially(step: () => Promise<void>): Promise<void> {
+    const next = this.transition.then(step);
+    this.transition = next.catch(() => undefined);
+    return next;
+  }
+
+  private emit(event: PeerEvent): void {
+    this.events.emit('event', event);
+  }
+
+  private forward(peer: Peer): void {
+    peer.on('status', (id, status) => this.emit({ type: 'status', id, peers: status.peers, lastSync: status.lastSync }));
+    peer.on('mirror-progress', (id, p) => this.emit({ type: 'progress', id, side: 'share', phase: p.phase, done: p.filesChanged, total: p.filesScanned }));
+    peer.on('mount-progress', (id, p) => this.emit({ type: 'progress', id, side: 'mount', phase: p.phase, done: p.files, total: p.totalFiles }));
+    peer.on('synced', (id, s) => this.emit({ type: 'synced', id, written: s.written, removed: s.removed, moved: s.moved, errors: s.errors.map((e) => `${e.path}: ${e.message}`) }));
+    peer.on('restored', (id, drift) => this.emit({ type: 'restored', id, ...drift }));
+    peer.on('rejected', (id, rejections) => this.emit({ type: 'rejected', id, count: rejections.length, first: rejections[0]?.message ?? '' }));
+    peer.on('deletions-held', (id, held) => this.emit({ type: 'deletions-held', id, count: held.count, side: held.side }));
+    peer.on('error', (id, message) => this.emit({ type: 'error', id, message }));
+  }
+}
+
+/** Title and size of a knowledge base, waiting (until the deadline) for its first update to arrive. */
+async function summarize(id: string, kb: KnowledgeBase, deadline: number, maxFiles = 100_000): Promise<KnowledgeBasePreview> {
+  let meta = await kb.meta({ wait: false }).catch(() => null);
+  while (!meta && Date.now() < deadline) {
+    const wait = Math.min(500, Math.max(1, deadline - Date.now()));
+    await nextUpdate(kb, wait);
+    meta = await kb.meta({ timeout: wait }).catch(() => null);
+  }
+  if (!meta) {
+    throw new PeerApiError('no-peer', 'Nobody sharing this knowledge base could be reached. Check the link, or try again when its author is online.');
+  }
+  let files = 0;
+  let bytes = 0;
+  let complete = false;
+  let after: string | undefined;
+  while (Date.now() < deadline && files < maxFiles) {
+    const page: { entries: FileEntry[]; next: string | null } | null = await kb.list({ limit: 1000, after }).catch(() => null);
+    if (!page) break;
+    for (const entry of page.entries) {
+      files++;
+      bytes += entry.size;
+    }
+    if (page.next === null) {
+      complete = true;
+      break;
+    }
+    after = page.next;
+  }
+  return { id, title: meta.title, description: meta.description, author: meta.author, files, bytes, complete };
+}
+
+/** Resolves on the knowledge base's next update or after `ms`, leaving no listener or timer behind. */
+async function nextUpdate(kb: KnowledgeBase, ms: number): Promise<void> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    await once(kb, 'update', { signal: abort.signal });
+  } catch {
+    // Timed out: the caller looks again anyway.
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+}
+
+/** Whether an error means the user must create or import an identity first. */
+export function needsIdentity(err: unknown): boolean {
+  return (err instanceof PeerApiError && err.code === 'no-identity') || (err instanceof IdentityError && err.code === 'no-identity');
+}
