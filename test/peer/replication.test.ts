@@ -50,3 +50,32 @@ describe('sharing and subscribing over a local DHT', () => {
     expect(Object.keys(await tree(mountDir))).toEqual(['Topics/Renamed.md']);
   });
 });
+
+describe('the swarm', () => {
+  it('pins the author\'s device so the subscriber dials it directly', async () => {
+    const vault = await teardown.dir('tzimtzum-author-vault-');
+    await writeFile(path.join(vault, 'a.md'), 'a');
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault);
+    const reader = await openPeer(teardown, testnet);
+    const mountDir = path.join(await teardown.dir('tzimtzum-reader-vault-'), 'KB');
+    await reader.subscribe(shared.link, mountDir);
+    const kb = reader.knowledgeBase(shared.id)!;
+    await eventually(() => kb.pinnedPeers().some((key) => key.equals(author.swarm.publicKey)), 'the author\'s swarm key in the view');
+  });
+
+  it('closes connections that no longer serve any knowledge base when one is left', async () => {
+    const vault = await teardown.dir('tzimtzum-author-vault-');
+    await writeFile(path.join(vault, 'a.md'), 'a');
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault);
+    const reader = await openPeer(teardown, testnet);
+    const mountDir = path.join(await teardown.dir('tzimtzum-reader-vault-'), 'KB');
+    await reader.subscribe(shared.link, mountDir);
+    await eventually(async () => (await readFile(path.join(mountDir, 'a.md'), 'utf8').catch(() => '')) === 'a', 'initial sync');
+    expect(reader.swarm.connections).toBeGreaterThan(0);
+    expect(reader.statusOf(shared.id)!.network!.peers).toBeGreaterThan(0);
+    await reader.unsubscribe(shared.id);
+    await eventually(() => reader.swarm.connections === 0, 'the connection to close', 10_000);
+  });
+});

@@ -1,0 +1,136 @@
+// Subscribing over a local DHT: initial sync, offline reads, serving from replicas, reconnection, lazy mounts.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Testnet } from 'hyperdht/testnet.js';
+import { Teardown } from '../support/temp';
+import { eventually, localTestnet, openPeer, peerDataDir } from '../support/network';
+import { generateVault } from '../support/vault-generator';
+import type { Peer } from '../../src/peer/peer';
+
+let teardown: Teardown;
+let testnet: Testnet;
+
+beforeEach(async () => {
+  teardown = new Teardown();
+  testnet = await localTestnet(teardown);
+});
+afterEach(() => teardown.run());
+
+async function tree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (rel: string) => {
+    for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
+      if (entry.name.startsWith('.')) continue;
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(child);
+      else out[child] = (await readFile(path.join(dir, child))).toString('base64');
+    }
+  };
+  await walk('');
+  return out;
+}
+
+async function sameTree(a: string, b: string): Promise<boolean> {
+  const [left, right] = [await tree(a), await tree(b)];
+  return Object.keys(left).length === Object.keys(right).length && Object.entries(left).every(([k, v]) => right[k] === v);
+}
+
+async function closeLater(peer: Peer): Promise<void> {
+  await peer.close(); // idempotent: teardown may close it again
+}
+
+describe('subscribing', () => {
+  it('syncs a 1,000-note knowledge base with attachments byte-identical', async () => {
+    const vault = await teardown.dir('tzimtzum-vault-');
+    generateVault(vault, { notes: 1000, seed: 7, binaries: 5 });
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault);
+    const mountDir = path.join(await teardown.dir('tzimtzum-reader-'), 'KB');
+    const reader = await openPeer(teardown, testnet);
+    await reader.subscribe(shared.link, mountDir);
+    await eventually(() => sameTree(vault, mountDir), '1,000 notes on the subscriber', 60_000);
+    expect(Object.keys(await tree(mountDir))).toHaveLength(1005);
+  }, 90_000);
+
+  it('reads everything offline after a restart with no peer online', async () => {
+    const vault = await teardown.dir('tzimtzum-vault-');
+    await writeFile(path.join(vault, 'Offline.md'), 'still here');
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault);
+    const mountDir = path.join(await teardown.dir('tzimtzum-reader-'), 'KB');
+    const readerData = await peerDataDir(teardown);
+    const reader = await openPeer(teardown, testnet, { dataDir: readerData });
+    await reader.subscribe(shared.link, mountDir);
+    await eventually(() => sameTree(vault, mountDir), 'initial sync');
+    await closeLater(reader);
+    await closeLater(author);
+
+    const again = await openPeer(teardown, testnet, { dataDir: readerData });
+    await again.resume();
+    const kb = again.knowledgeBase(shared.id)!;
+    expect((await kb.read('Offline.md', { wait: false })).toString()).toBe('still here');
+    expect((await kb.list()).entries.map((e) => e.path)).toEqual(['Offline.md']);
+    expect(await readFile(path.join(mountDir, 'Offline.md'), 'utf8')).toBe('still here');
+  });
+
+  it('lets a second subscriber sync from the first while the author is offline', async () => {
+    const vault = await teardown.dir('tzimtzum-vault-');
+    await writeFile(path.join(vault, 'Relay.md'), 'carried by a replica');
+    await writeFile(path.join(vault, 'image.bin'), Buffer.alloc(150_000, 3));
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault);
+    const first = await openPeer(teardown, testnet);
+    const firstMount = path.join(await teardown.dir('tzimtzum-first-'), 'KB');
+    await first.subscribe(shared.link, firstMount);
+    await eventually(() => sameTree(vault, firstMount), 'first subscriber synced');
+    await closeLater(author);
+
+    const second = await openPeer(teardown, testnet);
+    const secondMount = path.join(await teardown.dir('tzimtzum-second-'), 'KB');
+    await second.subscribe(shared.link, secondMount);
+    await eventually(() => sameTree(vault, secondMount), 'second subscriber synced from the first', 30_000);
+  });
+
+  it('reconnects after the author\'s swarm is destroyed and recreated', async () => {
+    const vault = await teardown.dir('tzimtzum-vault-');
+    await writeFile(path.join(vault, 'a.md'), 'before');
+    const authorData = await peerDataDir(teardown);
+    const author = await openPeer(teardown, testnet, { dataDir: authorData });
+    const shared = await author.share(vault);
+    const reader = await openPeer(teardown, testnet);
+    const mountDir = path.join(await teardown.dir('tzimtzum-reader-'), 'KB');
+    await reader.subscribe(shared.link, mountDir);
+    await eventually(() => sameTree(vault, mountDir), 'initial sync');
+
+    await closeLater(author); // destroys the swarm and the store
+    await writeFile(path.join(vault, 'a.md'), 'after the author came back');
+    const back = await openPeer(teardown, testnet, { dataDir: authorData });
+    await back.resume();
+    await eventually(() => sameTree(vault, mountDir), 'the edit made while offline', 30_000);
+  });
+
+  it('writes stubs in lazy mode and fetches a note on demand, with a clear error when nobody has it', async () => {
+    const vault = await teardown.dir('tzimtzum-vault-');
+    await writeFile(path.join(vault, 'Lazy.md'), '# Lazy\n' + 'body '.repeat(200));
+    await writeFile(path.join(vault, 'Later.md'), 'fetched later');
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault);
+    const reader = await openPeer(teardown, testnet);
+    const mountDir = path.join(await teardown.dir('tzimtzum-reader-'), 'KB');
+    await reader.subscribe(shared.link, mountDir, { mode: 'lazy' });
+    await eventually(async () => (await readFile(path.join(mountDir, 'Lazy.md'), 'utf8').catch(() => '')).includes('tzimtzum-stub'), 'stubs');
+    const mount = reader.mountOf(shared.id)!;
+    expect(mount.isStub('Lazy.md')).toBe(true);
+    await mount.fetch('Lazy.md');
+    expect(await readFile(path.join(mountDir, 'Lazy.md'), 'utf8')).toBe('# Lazy\n' + 'body '.repeat(200));
+
+    await closeLater(author);
+    const timed = new (await import('../../src/mount/mount')).Mount({
+      kb: reader.knowledgeBase(shared.id)!, root: mountDir, stateFile: path.join(await teardown.dir(), 's.json'), mode: 'lazy', fetchTimeoutMs: 300,
+    });
+    await timed.start();
+    await expect(timed.fetch('Later.md')).rejects.toMatchObject({ code: 'no-peer', message: expect.stringMatching(/No peer has/) as unknown });
+    await timed.close();
+  });
+});
