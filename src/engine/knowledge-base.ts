@@ -73,6 +73,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   private readonly store: Corestore;
   private upgradeMessage: string | null = null;
   private knownPeers: Buffer[] = [];
+  private refreshingPeers = false;
 
   constructor(opts: KnowledgeBaseOptions) {
     super();
@@ -101,7 +102,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   async ready(): Promise<void> {
     await this.base.ready();
     await this.view.ready();
-    await this.refreshPeers();
+    if (this.view.version > 1) await this.refreshPeers();
   }
 
   /** Cores whose peers and traffic belong to this knowledge base (for the swarm's accounting). */
@@ -122,20 +123,20 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   private async refreshPeers(): Promise<void> {
+    if (this.refreshingPeers) return;
+    this.refreshingPeers = true;
     const peers: Buffer[] = [];
     try {
-      for await (const entry of this.view.createReadStream({ gte: PEERS_PREFIX, lt: PEERS_PREFIX + '\u{10FFFF}' }, { wait: false })) {
+      // A reader's view is sparse: fetch the (tiny) peers range from peers, bounded.
+      for await (const entry of this.view.createReadStream({ gte: PEERS_PREFIX, lt: PEERS_PREFIX + '\u{10FFFF}' }, { timeout: 5000 })) {
         if (entry.value.byteLength === 32) peers.push(entry.value);
       }
       this.knownPeers = peers;
     } catch {
-      // Not replicated yet; the next update tries again.
+      // Not reachable yet; the next update tries again.
+    } finally {
+      this.refreshingPeers = false;
     }
-  }
-
-  /** The knowledge base's stable public key (the Autobase key, not the view key, which changes). */
-  get key(): Buffer {
-    return this.base.key;
   }
 
   /** The key as people share it: z-base-32. */

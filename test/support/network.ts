@@ -28,12 +28,18 @@ export async function openPeer(teardown: Teardown, testnet: Testnet, opts: Parti
   return peer;
 }
 
-/** Resolve when `check` passes, polling on the given emitter's events and a short interval; bounded. */
+/** Resolve when `check` passes, polling at a short interval; bounded in time and attempts. */
 export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
   for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+    } catch (err) {
+      // A folder read racing a sync (a file renamed between readdir and read): look again.
+      lastError = err;
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
 }

@@ -1,0 +1,69 @@
+// Turns what the peer reports into Notices: restored files, held deletions, rejected paths, errors,
+// and progress of long syncs and imports (one Notice updated in place, hidden when done).
+import { Notice } from 'obsidian';
+import type { PeerEvent } from '../peer/peer-api';
+import type { KnowledgeBaseIndex } from './knowledge-base-index';
+
+/** Progress Notices appear only for work at least this large. */
+const PROGRESS_THRESHOLD = 200;
+
+/** Shows the peer's events to the user. */
+export class PeerNotices {
+  private readonly progress = new Map<string, Notice>();
+
+  constructor(private readonly index: KnowledgeBaseIndex) {}
+
+  handle(event: PeerEvent): void {
+    const title = 'id' in event && event.id ? `"${this.index.get(event.id)?.status.title ?? event.id.slice(0, 8)}"` : 'Tzimtzum';
+    switch (event.type) {
+      case 'restored':
+        new Notice(event.kind === 'edited'
+          ? `"${event.path}" in ${title} is read-only, so it was restored. Your version was kept as "${event.conflictCopy ?? 'a conflict copy'}".`
+          : `"${event.path}" in ${title} is read-only, so it was restored. Unsubscribe to manage these notes yourself.`, 10_000);
+        break;
+      case 'deletions-held':
+        new Notice(event.side === 'mount'
+          ? `${title} deleted ${event.count} notes at once. They stay in your vault until you confirm in the knowledge bases view.`
+          : `${event.count} files vanished from the shared folder ${title}. Readers keep them until you confirm in the knowledge bases view (check the folder first).`, 0);
+        break;
+      case 'rejected':
+        new Notice(`${event.count} files of ${title} were not written because their names are unsafe here. ${event.first}`, 10_000);
+        break;
+      case 'error':
+        new Notice(`${title}: ${event.message}`, 10_000);
+        break;
+      case 'progress':
+        this.showProgress(event, title);
+        break;
+      case 'running':
+        if (!event.running) this.clear();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Hide every progress Notice. */
+  clear(): void {
+    for (const notice of this.progress.values()) notice.hide();
+    this.progress.clear();
+  }
+
+  private showProgress(event: Extract<PeerEvent, { type: 'progress' }>, title: string): void {
+    const key = `${event.side}:${event.id}`;
+    let notice = this.progress.get(key);
+    if (event.phase === 'done') {
+      notice?.hide();
+      this.progress.delete(key);
+      return;
+    }
+    if (!notice && event.total < PROGRESS_THRESHOLD) return;
+    const verb = event.side === 'share' ? 'Publishing' : 'Syncing';
+    const message = event.total > 0 ? `${verb} ${title}: ${event.done} of ${event.total} files` : `${verb} ${title}…`;
+    if (notice) notice.setMessage(message);
+    else {
+      notice = new Notice(message, 0);
+      this.progress.set(key, notice);
+    }
+  }
+}
