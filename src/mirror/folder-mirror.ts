@@ -125,8 +125,9 @@ export class FolderMirror extends EventEmitter<Events> {
     } else {
       this.pending.set(event.path, event);
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+    // The window opens at the first event and is not extended by later ones, so a steady stream of
+    // events (an editor saving every keystroke) still publishes at least every `debounceMs`.
+    this.timer ??= setTimeout(() => void this.flush(), this.debounceMs);
   }
 
   /** Flush queued events now; resolves when they are appended. */
@@ -313,8 +314,7 @@ export class FolderMirror extends EventEmitter<Events> {
   }
 
   private enqueueScanOf(path: string): void {
-    this.pending.set(path, { type: 'changed', path });
-    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+    this.enqueue({ type: 'changed', path });
   }
 
   private async deleteFolderContents(folder: string, into: string[]): Promise<void> {

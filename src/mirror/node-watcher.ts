@@ -3,6 +3,13 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import path from 'node:path';
 import type { FolderEvent, FolderEventSource } from './folder-source';
 
+/**
+ * chokidar drops a file's 'change' events that come within 50 ms of the previous one, so the last write
+ * of a quick burst would go unseen. Every change is therefore reported again once, after this quiet time;
+ * the mirror compares hashes, so a repeat costs one read.
+ */
+const TRAILING_RECHECK_MS = 75;
+
 /** Watches a folder on disk; renames arrive as delete + change and the mirror pairs them by hash. */
 export class NodeFolderWatcher implements FolderEventSource {
   constructor(private readonly root: string) {}
@@ -15,10 +22,24 @@ export class NodeFolderWatcher implements FolderEventSource {
       awaitWriteFinish: false,
     });
     const rel = (file: string) => path.relative(this.root, file).split(path.sep).join('/').normalize('NFC');
-    watcher.on('add', (file) => listener({ type: 'changed', path: rel(file) }));
-    watcher.on('change', (file) => listener({ type: 'changed', path: rel(file) }));
+    const rechecks = new Map<string, NodeJS.Timeout>();
+    const changed = (file: string) => {
+      const relPath = rel(file);
+      listener({ type: 'changed', path: relPath });
+      clearTimeout(rechecks.get(relPath));
+      rechecks.set(relPath, setTimeout(() => {
+        rechecks.delete(relPath);
+        listener({ type: 'changed', path: relPath });
+      }, TRAILING_RECHECK_MS));
+    };
+    watcher.on('add', changed);
+    watcher.on('change', changed);
     watcher.on('unlink', (file) => listener({ type: 'deleted', path: rel(file) }));
     watcher.on('unlinkDir', (dir) => listener({ type: 'deleted', path: rel(dir) }));
-    return () => void watcher.close();
+    return () => {
+      for (const timer of rechecks.values()) clearTimeout(timer);
+      rechecks.clear();
+      void watcher.close();
+    };
   }
 }

@@ -162,4 +162,18 @@ describe('FolderMirror live events', () => {
     expect(await kbFiles()).toEqual({ 'watched.md': 'seen by the watcher' });
     expect((await readFile(path.join(root, 'watched.md'))).toString()).toBe('seen by the watcher');
   });
+
+  it('publishes the last of a burst of quick saves that the watcher throttles', async () => {
+    await write('burst.md', 'v0');
+    const m = mirror({ events: new NodeFolderWatcher(root), debounceMs: 0 });
+    await m.start();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // chokidar needs its initial scan
+    for (let i = 1; i <= 5; i++) {
+      await write('burst.md', `v${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await kbFiles())['burst.md'] !== 'v5') await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await kbFiles())['burst.md']).toBe('v5');
+  });
 });
