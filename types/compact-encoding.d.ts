@@ -27,6 +27,7 @@ declare module 'compact-encoding' {
   export const fixed32: Encoding<Buffer>;
   export const fixed64: Encoding<Buffer>;
   export function array<T>(enc: Encoding<T>): Encoding<T[]>;
+  export function fixed(n: number): Encoding<Buffer>;
   export function frame<T>(enc: Encoding<T>): Encoding<T>;
   const c: {
     state: typeof state;
@@ -45,6 +46,7 @@ declare module 'compact-encoding' {
     fixed64: Encoding<Buffer>;
     raw: Encoding<Buffer>;
     array: typeof array;
+    fixed: typeof fixed;
     frame: typeof frame;
   };
   export default c;

@@ -10,7 +10,7 @@ import {
   decodeOp, decodeRecord, encodeRecord, fileRecordEncoding, metaEncoding, statsEncoding,
   type FileRecord, type Op, type ViewStats,
 } from './schema';
-import { FILE_PREFIX, PEERS_PREFIX, STATS_KEY, META_KEY, fileKey, folderRange } from './view-keys';
+import { FILE_PREFIX, PEERS_PREFIX, STATS_KEY, META_KEY, fileKey, folderRange, grantKey } from './view-keys';
 
 /** The reason given when an op needs a newer Tzimtzum; the knowledge base stops instead of diverging. */
 export class UpgradeNeeded {
@@ -63,6 +63,9 @@ async function applyOp(batch: Batch<Buffer>, op: Op, writer: Buffer): Promise<vo
       return;
     case 'peer':
       await batch.put(PEERS_PREFIX + writer.toString('hex'), op.publicKey);
+      return;
+    case 'grant':
+      await batch.put(grantKey(op.buyerTag, op.noteId), op.grant);
       return;
   }
 }

@@ -13,7 +13,7 @@ import {
   decodeRecord, encodeOp, fileRecordEncoding, metaEncoding, statsEncoding,
   type FileKind, type FileRecord, type KnowledgeBaseMeta, type Op, type ViewStats,
 } from './schema';
-import { META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, pathOfKey, prefixRange } from './view-keys';
+import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, pathOfKey, prefixRange } from './view-keys';
 import type Hypercore from 'hypercore';
 import { fileKindOf } from './file-kind';
 
@@ -275,6 +275,28 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   async rename(from: string, to: string, opts: { folder?: boolean } = {}): Promise<void> {
     await this.appendOps([{ type: 'rename', from, to, folder: opts.folder ?? false }]);
+  }
+
+  /** File a sealed grant for one buyer (authors only); any replica then carries it. */
+  async putGrant(buyerTag: Buffer, noteId: Buffer, grant: Buffer): Promise<void> {
+    await this.appendOps([{ type: 'grant', buyerTag, noteId, grant }]);
+  }
+
+  /** One buyer's grant for one note, if filed. */
+  async grant(buyerTag: Uint8Array, noteId: Uint8Array, opts: { wait?: boolean; timeout?: number } = {}): Promise<Buffer | null> {
+    const entry = await this.view.get(grantKey(buyerTag, noteId), opts);
+    return entry?.value ?? null;
+  }
+
+  /** Every grant filed for one buyer tag: `{ noteId, grant }` pairs (restoring purchases from the seed). */
+  async grantsFor(buyerTag: Uint8Array, opts: { timeout?: number } = {}): Promise<{ noteId: Buffer; grant: Buffer }[]> {
+    const prefix = `${GRANTS_PREFIX}${Buffer.from(buyerTag).toString('hex')}/`;
+    const grants: { noteId: Buffer; grant: Buffer }[] = [];
+    for await (const entry of this.view.createReadStream({ gte: prefix, lt: prefix + '\u{10FFFF}' }, opts)) {
+      const noteId = Buffer.from(entry.key.slice(prefix.length), 'hex');
+      if (noteId.byteLength === 16) grants.push({ noteId, grant: entry.value });
+    }
+    return grants;
   }
 
   async setMeta(meta: KnowledgeBaseMeta): Promise<void> {

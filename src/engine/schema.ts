@@ -14,8 +14,11 @@ const MAX_META_BYTES = 16 * 1024;
 const HASH_BYTES = 32;
 const KEY_BYTES = 32;
 
-/** What kind of file a record describes; notes are text the mount may rewrite, attachments are opaque bytes. */
-export type FileKind = 'note' | 'attachment';
+/**
+ * What kind of file a record describes: notes are text the mount may rewrite, attachments are opaque
+ * bytes, paid notes are sealed envelopes (see src/paywall/) that a mount shows locked until unlocked.
+ */
+export type FileKind = 'note' | 'attachment' | 'paid-note';
 
 /** Where a file's bytes live: a range of a writer's blob core (Hyperblobs bounds). */
 export interface BlobRef {
@@ -67,8 +70,19 @@ export interface PeerOp {
   publicKey: Buffer;
 }
 
+/** File a sealed grant (a paid note's key for one buyer) where any replica carries it to that buyer. */
+export interface GrantOp {
+  type: 'grant';
+  buyerTag: Buffer;
+  noteId: Buffer;
+  grant: Buffer;
+}
+
+/** Longest sealed grant an op may carry. */
+export const MAX_GRANT_BYTES = 4096;
+
 /** Every op a writer may append. */
-export type Op = PutFileOp | DeleteFileOp | RenameOp | MetaOp | PeerOp;
+export type Op = PutFileOp | DeleteFileOp | RenameOp | MetaOp | PeerOp | GrantOp;
 
 /** The outcome of decoding one op: usable, malformed (skip and count), or from a newer schema (stop). */
 export type DecodedOp =
@@ -76,8 +90,9 @@ export type DecodedOp =
   | { status: 'malformed'; reason: string }
   | { status: 'newer'; version: number };
 
-const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4, peer: 5 } as const;
-const KIND_CODE: Record<FileKind, number> = { note: 0, attachment: 1 };
+const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4, peer: 5, grant: 6 } as const;
+const KIND_CODE: Record<FileKind, number> = { note: 0, attachment: 1, 'paid-note': 2 };
+const KINDS: FileKind[] = ['note', 'attachment', 'paid-note'];
 
 class SchemaViolation extends Error {}
 
@@ -146,8 +161,8 @@ export const blobRefEncoding: Encoding<BlobRef> = {
 
 function decodeKind(state: State): FileKind {
   const code = c.uint.decode(state);
-  check(code === 0 || code === 1, `unknown file kind ${code}`);
-  return code === 0 ? 'note' : 'attachment';
+  check(code < KINDS.length, `unknown file kind ${code}`);
+  return KINDS[code];
 }
 
 const opBody = {
@@ -236,6 +251,23 @@ const opBody = {
       return { type: 'meta', title: metaString.decode(state), description: metaString.decode(state), author: metaString.decode(state) };
     },
   },
+  grant: {
+    preencode(state: State, op: GrantOp) {
+      c.fixed(16).preencode(state, op.buyerTag);
+      c.fixed(16).preencode(state, op.noteId);
+      c.buffer.preencode(state, op.grant);
+    },
+    encode(state: State, op: GrantOp) {
+      c.fixed(16).encode(state, op.buyerTag);
+      c.fixed(16).encode(state, op.noteId);
+      c.buffer.encode(state, op.grant);
+    },
+    decode(state: State): GrantOp {
+      const op: GrantOp = { type: 'grant', buyerTag: c.fixed(16).decode(state), noteId: c.fixed(16).decode(state), grant: c.buffer.decode(state) ?? Buffer.alloc(0) };
+      check(op.grant.byteLength > 0 && op.grant.byteLength <= MAX_GRANT_BYTES, 'grant size out of bounds');
+      return op;
+    },
+  },
   peer: {
     preencode(state: State, op: PeerOp) {
       c.fixed32.preencode(state, op.publicKey);
@@ -269,6 +301,7 @@ function preencodeBody(state: State, op: Op): void {
     case 'rename': return opBody.rename.preencode(state, op);
     case 'meta': return opBody.meta.preencode(state, op);
     case 'peer': return opBody.peer.preencode(state, op);
+    case 'grant': return opBody.grant.preencode(state, op);
   }
 }
 
@@ -279,6 +312,7 @@ function encodeBody(state: State, op: Op): void {
     case 'rename': return opBody.rename.encode(state, op);
     case 'meta': return opBody.meta.encode(state, op);
     case 'peer': return opBody.peer.encode(state, op);
+    case 'grant': return opBody.grant.encode(state, op);
   }
 }
 
@@ -298,6 +332,7 @@ export function decodeOp(bytes: Uint8Array | null): DecodedOp {
       case OP_TYPE.rename: op = opBody.rename.decode(state); break;
       case OP_TYPE.meta: op = opBody.meta.decode(state); break;
       case OP_TYPE.peer: op = opBody.peer.decode(state); break;
+      case OP_TYPE.grant: op = opBody.grant.decode(state); break;
       default: return { status: 'malformed', reason: `unknown op type ${type}` };
     }
     check(state.start === state.end, 'trailing bytes');

@@ -8,6 +8,14 @@ export const FILE_PREFIX = 'files/';
 export const META_KEY = 'kb/meta';
 /** Swarm keys of writers' devices, one per writer: `kb/peers/<writer key hex>`. */
 export const PEERS_PREFIX = 'kb/peers/';
+/** Sealed grants of paid notes: `grants/<buyer tag hex>/<note id hex>`. */
+export const GRANTS_PREFIX = 'grants/';
+
+/** The view key of one buyer's grant for one note. */
+export function grantKey(buyerTag: Uint8Array, noteId: Uint8Array): string {
+  return `${GRANTS_PREFIX}${Buffer.from(buyerTag).toString('hex')}/${Buffer.from(noteId).toString('hex')}`;
+}
+
 /** Counters of applied and skipped ops. */
 export const STATS_KEY = 'kb/stats';
 

@@ -7,13 +7,21 @@
 import { EventEmitter } from 'node:events';
 import { contentHash } from '../engine/content-hash';
 import type { FileEntry, FileInput, KnowledgeBase } from '../engine/knowledge-base';
-import type { Op } from '../engine/schema';
+import type { FileKind, Op } from '../engine/schema';
 import { SerialQueue } from '../engine/serial';
 import type { FolderEvent, FolderEventSource, FolderFile, FolderReader } from './folder-source';
 import { IgnoreRules } from './ignore-rules';
 
+/** Decides what a file is published as (paid notes are sealed); null when the published version is current. */
+export interface Publisher {
+  /** Throws an error with a message for the author to refuse publishing (e.g. a malformed paid marker). */
+  prepare(path: string, bytes: Uint8Array, current: FileEntry | null): Promise<{ bytes: Uint8Array; kind?: FileKind } | null>;
+}
+
 export interface FolderMirrorOptions {
   kb: KnowledgeBase;
+  /** Transforms files before publishing; by default files are published as they are. */
+  publisher?: Publisher;
   folder: FolderReader;
   events?: FolderEventSource;
   ignore?: readonly string[];
@@ -63,6 +71,7 @@ export class FolderMirror extends EventEmitter<Events> {
   private readonly kb: KnowledgeBase;
   private readonly folder: FolderReader;
   private readonly source: FolderEventSource | undefined;
+  private readonly publisher: Publisher | undefined;
   private readonly rules: IgnoreRules;
   private readonly debounceMs: number;
   private readonly massDeleteThreshold: number;
@@ -80,6 +89,7 @@ export class FolderMirror extends EventEmitter<Events> {
     this.kb = opts.kb;
     this.folder = opts.folder;
     this.source = opts.events;
+    this.publisher = opts.publisher;
     this.rules = new IgnoreRules(opts.ignore);
     this.debounceMs = opts.debounceMs ?? 100;
     this.massDeleteThreshold = opts.massDeleteThreshold ?? 100;
@@ -199,19 +209,27 @@ export class FolderMirror extends EventEmitter<Events> {
         continue;
       }
       const hash = contentHash(bytes);
-      const entry = known.get(file.path);
-      if (entry?.hash.equals(hash)) {
-        // Touched but not changed: nothing to publish (the next scan reads it again, which is cheap).
-        summary.unchanged++;
-        continue;
-      }
+      const entry = known.get(file.path) ?? null;
       const renamedFrom = !entry ? missingByHash.get(hash.toString('hex'))?.shift() : undefined;
       if (renamedFrom) {
         await batch.op({ type: 'rename', from: renamedFrom, to: file.path, folder: false });
         renamedAway.add(renamedFrom);
         summary.renamed++;
       } else {
-        await batch.put({ path: file.path, bytes, mtime: file.mtime, base: entry?.hash ?? null });
+        let publish: Awaited<ReturnType<FolderMirror['publishable']>>;
+        try {
+          publish = await this.publishable(file.path, bytes, entry);
+        } catch (err) {
+          summary.errors.push({ path: file.path, message: errorMessage(err) });
+          this.emit('error', { path: file.path, message: errorMessage(err) });
+          continue;
+        }
+        if (!publish) {
+          // Touched but not changed: nothing to publish (the next scan reads it again, which is cheap).
+          summary.unchanged++;
+          continue;
+        }
+        await batch.put({ path: file.path, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry?.hash ?? null });
         summary.put++;
         progress.bytesIngested += bytes.byteLength;
       }
@@ -255,9 +273,9 @@ export class FolderMirror extends EventEmitter<Events> {
       }
       try {
         const bytes = await this.folder.read(event.path);
-        const hash = contentHash(bytes);
-        if (entry?.hash.equals(hash)) continue;
-        puts.push({ input: { path: event.path, bytes, mtime: file.mtime, base: entry?.hash ?? null }, hash, isNew: !entry });
+        const publish = await this.publishable(event.path, bytes, entry);
+        if (!publish) continue;
+        puts.push({ input: { path: event.path, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry?.hash ?? null }, hash: contentHash(publish.bytes), isNew: !entry });
       } catch (err) {
         this.emit('error', { path: event.path, message: errorMessage(err) });
       }
@@ -307,10 +325,20 @@ export class FolderMirror extends EventEmitter<Events> {
       const entry = await this.kb.stat(event.from, { wait: false }).catch(() => null);
       if (file && entry) {
         const bytes = await this.folder.read(event.to);
-        if (!contentHash(bytes).equals(entry.hash)) await batch.put({ path: event.to, bytes, mtime: file.mtime, base: entry.hash });
+        const publish = await this.publishable(event.to, bytes, entry).catch((err: unknown) => {
+          this.emit('error', { path: event.to, message: errorMessage(err) });
+          return null;
+        });
+        if (publish) await batch.put({ path: event.to, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry.hash });
       }
     }
     return 1;
+  }
+
+  /** What to publish for a file's current bytes, or null when the knowledge base already has them. */
+  private async publishable(path: string, bytes: Uint8Array, entry: FileEntry | null): Promise<{ bytes: Uint8Array; kind?: FileKind } | null> {
+    if (this.publisher) return this.publisher.prepare(path, bytes, entry);
+    return entry?.hash.equals(contentHash(bytes)) ? null : { bytes };
   }
 
   private enqueueScanOf(path: string): void {
