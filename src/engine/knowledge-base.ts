@@ -139,6 +139,11 @@ export class KnowledgeBase extends EventEmitter<Events> {
     }
   }
 
+  /** The knowledge base's stable public key (the Autobase key, not the view key, which changes). */
+  get key(): Buffer {
+    return this.base.key;
+  }
+
   /** The key as people share it: z-base-32. */
   get id(): string {
     return z32.encode(this.base.key);
