@@ -10,6 +10,7 @@ import { messageOf } from './mount-guard';
 import { ShareModal } from './share-modal';
 import { ConfirmSubscribeModal, SubscribeModal, type SubscribeChoices } from './subscribe-modals';
 import type { TzimtzumSettings } from './settings';
+import { templaterWarning } from './templater-check';
 import type { VaultPaths } from './vault-paths';
 
 /** What the flows need from the plugin. */
@@ -113,6 +114,11 @@ export class KnowledgeBaseActions {
       return;
     }
     const folder = this.freeMountFolder(preview.title);
+    const sharedAround = this.ctx.index.shareAt(folder);
+    if (sharedAround) {
+      new Notice(`"${folder}" would be inside "${sharedAround.kb.status.title}", which you share. Choose another folder for subscriptions in the plugin settings.`);
+      return;
+    }
     new ConfirmSubscribeModal(this.ctx.app, preview, folder, this.ctx.settings().defaultMountMode, (choices) => this.subscribe(link, preview, folder, choices)).open();
   }
 
@@ -176,6 +182,8 @@ export class KnowledgeBaseActions {
       await this.ctx.api.subscribe(link, { folder: this.ctx.paths.toDisk(folder), mode: choices.mode });
       notice.hide();
       new Notice(`Subscribed to "${preview.title}". Its notes are in "${folder}" and are read-only.`);
+      const warning = await templaterWarning(this.ctx.app, settings.mountRoot);
+      if (warning) new Notice(warning, 0);
     } catch (err) {
       notice.hide();
       new Notice(`Could not subscribe to "${preview.title}": ${messageOf(err)}`);

@@ -5,7 +5,7 @@ import type { EditorState } from '@codemirror/state';
 import { Notice, Plugin, TFolder, debounce, editorInfoField, type Menu, type TAbstractFile } from 'obsidian';
 import { NodeFolder } from '../mirror/node-folder';
 import { NodeFolderWatcher } from '../mirror/node-watcher';
-import { LocalPeerApi } from '../peer/peer-api';
+import { LocalPeerApi, type PeerApi } from '../peer/peer-api';
 import { KnowledgeBaseActions, folderOf } from './knowledge-base-actions';
 import { KnowledgeBaseIndex } from './knowledge-base-index';
 import { KNOWLEDGE_BASES_VIEW, KnowledgeBasesView } from './knowledge-bases-view';
@@ -27,6 +27,8 @@ import { VaultPaths } from './vault-paths';
 export default class TzimtzumPlugin extends Plugin {
   options: TzimtzumSettings = readSettings(null);
   private unloaded = false;
+  /** The peer as the UI talks to it; null when the plugin stayed inert. */
+  api: PeerApi | null = null;
   private host: PeerHost | null = null;
   private guard: MountGuard | null = null;
 
@@ -57,6 +59,7 @@ export default class TzimtzumPlugin extends Plugin {
       mountLimits: { maxFileBytes: this.options.maxFileMegabytes * 1024 * 1024, maxFiles: this.options.maxFiles },
       debounceMs: 300,
     });
+    this.api = api;
     const index = new KnowledgeBaseIndex(api, paths);
     const notices = new PeerNotices(index);
     this.register(api.onEvent((event) => {

@@ -2,6 +2,8 @@
 // (atomic, never through a symbolic link, never outside the mount), while remote renames go through
 // `vault.rename`, so Obsidian keeps the open note, its history and its place in the file explorer.
 // `fileManager.renameFile` is never used: it would rewrite links in the user's own notes and can prompt.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { TFile, type App } from 'obsidian';
 import { FileWriter, type MountFileSystem, type WriteJob } from '../mount/file-writer';
 import { safeJoin } from '../mount/path-policy';
@@ -46,9 +48,19 @@ export class VaultMountFileSystem implements MountFileSystem {
       await this.app.vault.createFolder(parent).catch(() => undefined);
     }
     await this.app.vault.rename(file, target);
+    await this.pruneEmptyFolders(path.dirname(safeJoin(this.root, from)));
   }
 
   sweepTemps(): Promise<void> {
     return this.writer.sweepTemps();
+  }
+
+  /** Folders a move left empty go too, as the FileWriter's own move does; rmdir refuses non-empty ones. */
+  private async pruneEmptyFolders(dir: string): Promise<void> {
+    // Bounded by the depth of the path below the root.
+    for (let current = dir; current !== this.root && current.startsWith(this.root + path.sep); current = path.dirname(current)) {
+      const removed = await fs.rmdir(current).then(() => true, () => false);
+      if (!removed) return;
+    }
   }
 }
