@@ -23,7 +23,7 @@ export function lazyStub(entry: FileEntry): Uint8Array {
 
 /** Whether a lazy mount writes a stub for this entry (notes), or nothing until fetched (attachments). */
 export function hasStub(entry: FileEntry): boolean {
-  return entry.kind === 'note';
+  return entry.kind !== 'attachment';
 }
 
 /**

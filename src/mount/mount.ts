@@ -208,6 +208,29 @@ export class Mount extends EventEmitter<Events> {
     });
   }
 
+  /**
+   * Write files again with the current renderer (a paid note was unlocked, or the reader allowed scripts),
+   * by knowledge-base path; all files when omitted. A local edit is kept as a conflict copy first.
+   */
+  rerender(sources?: string[]): Promise<number> {
+    return this.work.run(async () => {
+      const wanted = sources ? new Set(sources) : null;
+      const plan: Planned[] = [];
+      for (const [disk, known] of Object.entries(this.state.data.files)) {
+        if (known.stub || (wanted && !wanted.has(known.source))) continue;
+        const entry = await this.kb.stat(known.source, { wait: false }).catch(() => null);
+        if (!entry || entry.kind === 'attachment') continue;
+        const drift = await this.keepLocalChange(disk, known);
+        if (drift) this.emit('restored', drift);
+        plan.push({ disk, entry });
+      }
+      const summary = emptySummary();
+      await this.writeEntries(plan, summary, { fetch: false });
+      await this.state.save();
+      return summary.written;
+    });
+  }
+
   /** Check files for local edits or deletions and restore them, keeping the user's text as a conflict copy. */
   checkDrift(paths?: string[]): Promise<DriftRestored[]> {
     return this.work.run(async () => {
@@ -514,7 +537,7 @@ export class Mount extends EventEmitter<Events> {
   }
 
   private renderFor(entry: FileEntry, bytes: Uint8Array): Uint8Array {
-    return entry.kind === 'note' && this.render ? this.render(entry, bytes) : bytes;
+    return entry.kind !== 'attachment' && this.render ? this.render(entry, bytes) : bytes;
   }
 
   private async removeOrHold(paths: string[], summary: SyncSummary): Promise<void> {
