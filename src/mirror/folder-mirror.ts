@@ -200,10 +200,12 @@ export class FolderMirror extends EventEmitter<Events> {
     progress.phase = 'ingesting';
     const batch = new OpBatch(this.kb, this.batchFiles, this.batchBytes);
     const renamedAway = new Set<string>();
+    // Reads run ahead in small parallel groups (file systems serve several at once); appends stay in order.
+    const reads = readAhead(candidates, (file) => this.folder.read(file.path));
     for (const file of candidates) {
       let bytes: Uint8Array;
       try {
-        bytes = await this.folder.read(file.path);
+        bytes = await reads.next();
       } catch (err) {
         summary.errors.push({ path: file.path, message: errorMessage(err) });
         continue;
@@ -408,6 +410,29 @@ class OpBatch {
     if (files.length > 0) await this.kb.putFiles(files);
     if (ops.length > 0) await this.kb.appendOps(ops);
   }
+}
+
+const READ_AHEAD = 32;
+
+/** Reads items' contents up to READ_AHEAD ahead of the consumer, handing them out in order. */
+function readAhead<T>(items: T[], read: (item: T) => Promise<Uint8Array>): { next(): Promise<Uint8Array> } {
+  const pending: Promise<Uint8Array>[] = [];
+  let started = 0;
+  const fill = () => {
+    while (started < items.length && pending.length < READ_AHEAD) {
+      const promise = read(items[started++]);
+      promise.catch(() => undefined); // handled when consumed
+      pending.push(promise);
+    }
+  };
+  return {
+    next() {
+      fill();
+      const promise = pending.shift()!;
+      fill();
+      return promise;
+    },
+  };
 }
 
 function errorMessage(err: unknown): string {

@@ -17,15 +17,18 @@ export class NodeFolder implements FolderReader {
     while (stack.length > 0) {
       const dir = stack.pop()!;
       const entries = await fs.readdir(path.join(this.root, dir), { withFileTypes: true }).catch(() => []);
+      const files: string[] = [];
       for (const entry of entries) {
         const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
-        if (entry.isDirectory()) {
-          // Hidden folders (the vault's config folder, .git, .trash) are never shared: skip their trees.
-          if (!entry.name.startsWith('.')) stack.push(rel);
-        } else if (entry.isFile()) {
-          const stat = await fs.stat(path.join(this.root, rel)).catch(() => null);
-          if (stat) yield { path: rel.normalize('NFC'), size: stat.size, mtime: Math.floor(stat.mtimeMs) };
-        }
+        // Hidden folders (the vault's config folder, .git, .trash) are never shared: skip their trees.
+        if (entry.isDirectory() && !entry.name.startsWith('.')) stack.push(rel);
+        else if (entry.isFile()) files.push(rel);
+      }
+      // One folder's stats in parallel: the file system serves them concurrently.
+      const stats = await Promise.all(files.map((rel) => fs.stat(path.join(this.root, rel)).catch(() => null)));
+      for (let i = 0; i < files.length; i++) {
+        const stat = stats[i];
+        if (stat) yield { path: files[i].normalize('NFC'), size: stat.size, mtime: Math.floor(stat.mtimeMs) };
       }
     }
   }
@@ -41,6 +44,10 @@ export class NodeFolder implements FolderReader {
 
   /** The on-disk path of a knowledge-base path: names are NFC in the knowledge base, maybe not on disk. */
   private async resolve(rel: string): Promise<string> {
+    const segments = rel.split('/');
+    if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) throw new Error(`"${rel}" is not a path inside the shared folder.`);
+    const direct = path.join(path.resolve(this.root), ...segments);
+    if (await exists(direct)) return direct; // the common case: the name on disk is already NFC
     let current = path.resolve(this.root);
     for (const segment of rel.split('/')) {
       if (segment === '' || segment === '.' || segment === '..') throw new Error(`"${rel}" is not a path inside the shared folder.`);

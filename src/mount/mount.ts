@@ -27,6 +27,8 @@ export interface MountLimits {
 }
 
 const RETRY_MIN_MS = 1000;
+/** Live updates save the mount state at most this often (it is a cache: a full sync rebuilds it). */
+const SAVE_COALESCE_MS = 250;
 const RETRY_MAX_MS = 30_000;
 
 export const DEFAULT_MOUNT_LIMITS: MountLimits = {
@@ -128,6 +130,9 @@ export class Mount extends EventEmitter<Events> {
   private heldRemovals: string[] = [];
   private needsFullSync = true;
   private retryTimer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private readonly collisionIndex = new Map<string, Map<string, string>>();
+  private readonly collisionKeys = new Map<string, string>();
   private retryDelayMs = RETRY_MIN_MS;
   private updateScheduled = false;
   private closed = false;
@@ -154,6 +159,7 @@ export class Mount extends EventEmitter<Events> {
   /** Load the record of the last run, reconcile the folder against the knowledge base, then follow it. */
   async start(): Promise<SyncSummary> {
     await this.state.load();
+    for (const [disk, file] of Object.entries(this.state.data.files)) this.remember(disk, file);
     await this.writer.sweepTemps();
     const summary = await this.work.run(() => this.fullSync());
     this.kb.on('update', this.onUpdate);
@@ -274,6 +280,7 @@ export class Mount extends EventEmitter<Events> {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
     this.kb.off('update', this.onUpdate);
     this.kb.off('truncate', this.onTruncate);
     await this.work.idle();
@@ -363,8 +370,8 @@ export class Mount extends EventEmitter<Events> {
       if (await this.keepLocalChange(fromDisk, known)) continue; // drifted: rewrite instead of moving
       try {
         await this.writer.move(fromDisk, verdict.path);
-        delete this.state.data.files[fromDisk];
-        this.state.data.files[verdict.path] = { ...known, source: put.path };
+        this.forget(fromDisk);
+        this.remember(verdict.path, { ...known, source: put.path });
         bySource.delete(gone.path);
         bySource.set(put.path, verdict.path);
         moved.add(put);
@@ -393,7 +400,7 @@ export class Mount extends EventEmitter<Events> {
     // Changes whose bytes were unavailable are diffed again next time (applying a change twice is a no-op).
     if (summary.unavailable === 0) this.state.data.appliedVersion = version;
     this.retryLaterIf(summary);
-    await this.state.save();
+    this.scheduleSave();
     for (const drift of summary.restored) this.emit('restored', drift);
     if (summary.rejected.length > 0) this.emit('rejected', summary.rejected);
     return summary;
@@ -448,11 +455,40 @@ export class Mount extends EventEmitter<Events> {
 
   /** Whether a new disk path would collide with a file written for another source. */
   private collides(disk: string, source: string): boolean {
-    const key = collisionKey(disk);
-    for (const [otherDisk, file] of Object.entries(this.state.data.files)) {
-      if (file.source !== source && collisionKey(otherDisk) === key) return true;
-    }
+    const holders = this.collisionIndex.get(collisionKey(disk));
+    if (!holders) return false;
+    for (const other of holders.values()) if (other !== source) return true;
     return false;
+  }
+
+  /** Record a file the mount wrote (and index its collision key, so checks stay O(1) per entry). */
+  private remember(disk: string, file: MountedFile): void {
+    this.forget(disk);
+    this.state.data.files[disk] = file;
+    const key = collisionKey(disk);
+    this.collisionKeys.set(disk, key);
+    const holders = this.collisionIndex.get(key) ?? new Map<string, string>();
+    holders.set(disk, file.source);
+    this.collisionIndex.set(key, holders);
+  }
+
+  private forget(disk: string): void {
+    if (!(disk in this.state.data.files)) return;
+    delete this.state.data.files[disk];
+    const key = this.collisionKeys.get(disk);
+    this.collisionKeys.delete(disk);
+    const holders = key === undefined ? undefined : this.collisionIndex.get(key);
+    holders?.delete(disk);
+    if (key !== undefined && holders?.size === 0) this.collisionIndex.delete(key);
+  }
+
+  /** Persist the state soon, coalescing the saves of a burst of live updates. */
+  private scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.state.save().catch((err: unknown) => this.emit('error', err instanceof Error ? err : new Error(String(err))));
+    }, SAVE_COALESCE_MS);
   }
 
   private async writeEntries(plan: Planned[], summary: SyncSummary, opts: { fetch: boolean }): Promise<void> {
@@ -488,13 +524,13 @@ export class Mount extends EventEmitter<Events> {
       progress.phase = 'writing';
       const errors = await this.writer.writeMany(jobs, (job) => {
         const { planned, stub } = job as (typeof jobs)[number];
-        this.state.data.files[planned.disk] = {
+        this.remember(planned.disk, {
           source: planned.entry.path,
           hash: planned.entry.hash.toString('hex'),
           written: contentHash(job.bytes).toString('hex'),
           size: planned.entry.size,
           stub,
-        };
+        });
         summary.written++;
         summary.changes.push({ type: 'write', path: planned.disk });
         progress.files++;
@@ -527,13 +563,13 @@ export class Mount extends EventEmitter<Events> {
 
   /** A lazy attachment: known to the mount, nothing on disk until fetched. */
   private recordAbsent(planned: Planned): void {
-    this.state.data.files[planned.disk] = {
+    this.remember(planned.disk, {
       source: planned.entry.path,
       hash: planned.entry.hash.toString('hex'),
       written: '',
       size: planned.entry.size,
       stub: true,
-    };
+    });
   }
 
   private renderFor(entry: FileEntry, bytes: Uint8Array): Uint8Array {
@@ -558,7 +594,7 @@ export class Mount extends EventEmitter<Events> {
       await this.keepLocalChange(path, known);
       try {
         await this.writer.remove(path);
-        delete this.state.data.files[path];
+        this.forget(path);
         summary.removed++;
         summary.changes.push({ type: 'remove', path });
       } catch (err) {
