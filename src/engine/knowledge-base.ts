@@ -102,7 +102,25 @@ export class KnowledgeBase extends EventEmitter<Events> {
   async ready(): Promise<void> {
     await this.base.ready();
     await this.view.ready();
+    if (!this.base.writable) this.preferFastForward();
     if (this.view.version > 1) await this.refreshPeers();
+  }
+
+  /**
+   * Readers jump to the indexers' signed view instead of replaying every op. Autobase only fast-forwards
+   * when the system core is 16 entries ahead, and batched imports keep it short (10,000 notes are ~10
+   * entries), so a fresh reader would download and apply the whole log. Measured at 10,000 notes: 6.4 s and
+   * 3.4 MB replaying, 1.7 s and 0.7 MB fast-forwarding. `_preferFastForward` is internal to the pinned
+   * Autobase (7.28.1); if it disappears, readers fall back to replaying, which is correct, only slower.
+   */
+  private preferFastForward(): void {
+    const base = this.base as unknown as { _preferFastForward?: () => void };
+    if (typeof base._preferFastForward !== 'function') return;
+    const prefer = () => {
+      if (!this.base.closed && !this.base.writable) base._preferFastForward!();
+    };
+    this.base.core.on('append', prefer);
+    prefer();
   }
 
   /** Cores whose peers and traffic belong to this knowledge base (for the swarm's accounting). */
