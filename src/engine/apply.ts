@@ -62,7 +62,7 @@ async function applyOp(batch: Batch<Buffer>, op: Op, writer: Buffer): Promise<vo
       await batch.put(META_KEY, encodeRecord(metaEncoding, { title: op.title, description: op.description, author: op.author }));
       return;
     case 'peer':
-      await batch.put(PEERS_PREFIX + writer.toString('hex'), op.publicKey);
+      await batch.put(PEERS_PREFIX + writer.toString('hex'), Buffer.concat([op.publicKey, op.signingKey]));
       return;
     case 'grant':
       await batch.put(grantKey(op.buyerTag, op.noteId), op.grant);

@@ -73,6 +73,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   private readonly store: Corestore;
   private upgradeMessage: string | null = null;
   private knownPeers: Buffer[] = [];
+  private knownSigners: Buffer[] = [];
   private refreshingPeers = false;
 
   constructor(opts: KnowledgeBaseOptions) {
@@ -133,23 +134,34 @@ export class KnowledgeBase extends EventEmitter<Events> {
     return this.knownPeers;
   }
 
-  /** Publish this device's swarm key (once per key), so readers can dial it directly. */
-  async announcePeer(publicKey: Buffer): Promise<void> {
+  /** Signing keys of the writers, as published in the view (paid-note offers and receipts are signed with them). */
+  signingKeys(): Buffer[] {
+    return this.knownSigners;
+  }
+
+  /** Publish this device's swarm key and the writer's signing key (once), so readers can dial and verify it. */
+  async announcePeer(publicKey: Buffer, signingKey: Buffer): Promise<void> {
+    const value = Buffer.concat([publicKey, signingKey]);
     const current = await this.view.get(PEERS_PREFIX + this.base.local.key!.toString('hex'), { wait: false }).catch(() => null);
-    if (current?.value.equals(publicKey)) return;
-    await this.appendOps([{ type: 'peer', publicKey }]);
+    if (current?.value.equals(value)) return;
+    await this.appendOps([{ type: 'peer', publicKey, signingKey }]);
+    await this.refreshPeers();
   }
 
   private async refreshPeers(): Promise<void> {
     if (this.refreshingPeers) return;
     this.refreshingPeers = true;
     const peers: Buffer[] = [];
+    const signers: Buffer[] = [];
     try {
       // A reader's view is sparse: fetch the (tiny) peers range from peers, bounded.
       for await (const entry of this.view.createReadStream({ gte: PEERS_PREFIX, lt: PEERS_PREFIX + '\u{10FFFF}' }, { timeout: 5000 })) {
-        if (entry.value.byteLength === 32) peers.push(entry.value);
+        if (entry.value.byteLength !== 64) continue;
+        peers.push(entry.value.subarray(0, 32));
+        signers.push(entry.value.subarray(32));
       }
       this.knownPeers = peers;
+      this.knownSigners = signers;
     } catch {
       // Not reachable yet; the next update tries again.
     } finally {

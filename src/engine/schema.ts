@@ -64,10 +64,14 @@ export interface MetaOp {
   author: string;
 }
 
-/** Announce the swarm key of the writer's device, so readers can dial the author directly. */
+/**
+ * Announce the writer's device: its swarm key (readers dial it directly) and the writer's signing key
+ * (readers verify the author's offers and receipts for paid notes against it).
+ */
 export interface PeerOp {
   type: 'peer';
   publicKey: Buffer;
+  signingKey: Buffer;
 }
 
 /** File a sealed grant (a paid note's key for one buyer) where any replica carries it to that buyer. */
@@ -271,12 +275,14 @@ const opBody = {
   peer: {
     preencode(state: State, op: PeerOp) {
       c.fixed32.preencode(state, op.publicKey);
+      c.fixed32.preencode(state, op.signingKey);
     },
     encode(state: State, op: PeerOp) {
       c.fixed32.encode(state, op.publicKey);
+      c.fixed32.encode(state, op.signingKey);
     },
     decode(state: State): PeerOp {
-      return { type: 'peer', publicKey: c.fixed32.decode(state) };
+      return { type: 'peer', publicKey: c.fixed32.decode(state), signingKey: c.fixed32.decode(state) };
     },
   },
 };

@@ -308,7 +308,7 @@ export class Peer extends EventEmitter<Events> {
     mirror.on('error', ({ path: file, message }) => this.emit('error', record.id, file ? `${file}: ${message}` : message));
     const open: OpenShare = { record, kb, mirror };
     this.shares.set(record.id, open);
-    await kb.announcePeer(this.swarm.publicKey);
+    await kb.announcePeer(this.swarm.publicKey, this.identity.signingKeyPair().publicKey);
     await this.swarm.join(kb);
     await mirror.start();
     return open;
