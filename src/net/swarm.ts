@@ -39,6 +39,8 @@ export interface SwarmOptions {
 
 type Events = {
   connection: [remotePublicKey: Buffer];
+  /** A new connection, replication already attached: other protocols (Protomux channels) join it here. */
+  stream: [stream: NoiseConnection, remotePublicKey: Buffer];
   disconnection: [remotePublicKey: Buffer];
   status: [TopicStatus];
 };
@@ -136,6 +138,7 @@ export class Swarm extends EventEmitter<Events> {
       this.emit('disconnection', remote);
       this.emitAllStatus();
     });
+    this.emit('stream', conn, remote);
     this.emit('connection', remote);
   }
 

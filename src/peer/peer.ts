@@ -22,6 +22,9 @@ import type { BootstrapNode } from '../net/dht-settings';
 import { formatShareLink, parseShareLink } from '../net/share-link';
 import { Swarm, type TopicStatus } from '../net/swarm';
 import { Registry, type ShareRecord, type SubscriptionRecord } from './registry';
+import type { PaymentRail } from '../payments/payment-rail';
+import { PaidNotePublisher } from '../paywall/paid-publisher';
+import { Paywall } from '../paywall/paywall';
 
 /** How a shared folder is read and watched; the CLI uses the file system, the plugin the vault. */
 export type FolderAccess = (folder: string) => { reader: FolderReader; events: FolderEventSource };
@@ -44,6 +47,8 @@ export interface PeerOptions {
   mountLimits?: Partial<MountLimits>;
   /** Quiet time before a burst of folder events is published. */
   debounceMs?: number;
+  /** Payment rails for paid notes: the author's (invoices) and the reader's (paying); absent means none. */
+  rails?: { seller?: PaymentRail | null; buyer?: PaymentRail | null };
 }
 
 /** What the UI and `status` show of one knowledge base. */
@@ -99,6 +104,7 @@ export class Peer extends EventEmitter<Events> {
   readonly deviceIndex: number;
   readonly store: Corestore;
   readonly swarm: Swarm;
+  readonly paywall: Paywall;
   private readonly lock: StoreLock;
   private readonly registry: Registry;
   private readonly folderAccess: FolderAccess;
@@ -110,7 +116,7 @@ export class Peer extends EventEmitter<Events> {
   private closing = false;
 
   private constructor(parts: {
-    opts: PeerOptions; identity: Identity; deviceIndex: number; store: Corestore; swarm: Swarm; lock: StoreLock; registry: Registry;
+    opts: PeerOptions; identity: Identity; deviceIndex: number; store: Corestore; swarm: Swarm; lock: StoreLock; registry: Registry; paywall: Paywall;
   }) {
     super();
     this.dataDir = parts.opts.dataDir;
@@ -118,12 +124,15 @@ export class Peer extends EventEmitter<Events> {
     this.deviceIndex = parts.deviceIndex;
     this.store = parts.store;
     this.swarm = parts.swarm;
+    this.paywall = parts.paywall;
     this.lock = parts.lock;
     this.registry = parts.registry;
     this.folderAccess = parts.opts.folderAccess ?? ((folder) => ({ reader: new NodeFolder(folder), events: new NodeFolderWatcher(folder) }));
     this.render = parts.opts.render;
     this.opts = parts.opts;
     this.debounceMs = parts.opts.debounceMs ?? 100;
+    this.paywall.on('unlocked', (kbId) => void this.rerenderPaidNotes(kbId).catch((err: unknown) => this.emit('error', kbId, messageOf(err))));
+    this.paywall.on('error', (message) => this.emit('error', null, message));
     this.swarm.on('status', (status) => {
       const id = this.idOfDiscoveryKey(status.discoveryKey);
       if (id) this.emit('status', id, status);
@@ -145,7 +154,14 @@ export class Peer extends EventEmitter<Events> {
       const swarm = new Swarm({ store, bootstrap: opts.bootstrap, keyPair });
       const registry = new Registry(path.join(dataDir, 'knowledge-bases.json'));
       await registry.load();
-      return new Peer({ opts: { ...opts, dataDir }, identity, deviceIndex, store, swarm, lock, registry });
+      let peer: Peer | null = null;
+      const paywall = await Paywall.open({
+        identity, dataDir, sellerRail: opts.rails?.seller ?? null, buyerRail: opts.rails?.buyer ?? null,
+        knowledgeBase: (id) => peer?.knowledgeBase(id) ?? null,
+      });
+      swarm.on('stream', (stream, remote) => paywall.attach(stream, remote));
+      peer = new Peer({ opts: { ...opts, dataDir }, identity, deviceIndex, store, swarm, lock, registry, paywall });
+      return peer;
     } catch (err) {
       await lock.release();
       throw err;
@@ -185,6 +201,7 @@ export class Peer extends EventEmitter<Events> {
     const open = this.shares.get(id);
     if (open) {
       this.shares.delete(id);
+      this.paywall.removeKnowledgeBase(open.kb);
       await this.swarm.leave(open.kb.discoveryKey);
       await open.mirror.close();
       await open.kb.close();
@@ -221,6 +238,7 @@ export class Peer extends EventEmitter<Events> {
     if (!open && !this.registry.subscriptions.some((sub) => sub.id === id)) throw new PeerError('unknown-kb', `No subscription ${id}. Run status to see what you follow.`);
     if (open) {
       this.subscriptions.delete(id);
+      this.paywall.removeKnowledgeBase(open.kb);
       await this.swarm.leave(open.kb.discoveryKey);
       await open.mount?.close();
       await open.kb.close();
@@ -288,6 +306,7 @@ export class Peer extends EventEmitter<Events> {
     if (this.closing) return;
     this.closing = true;
     for (const open of this.shares.values()) await open.mirror.close().catch(() => undefined);
+    this.paywall.close();
     await this.swarm.destroy();
     for (const open of this.subscriptions.values()) await open.mount?.close().catch(() => undefined);
     for (const open of [...this.shares.values(), ...this.subscriptions.values()]) await open.kb.close().catch(() => undefined);
@@ -302,7 +321,9 @@ export class Peer extends EventEmitter<Events> {
     await kb.ready();
     kb.on('error', (err) => this.emit('error', record.id, err.message));
     const { reader, events } = this.folderAccess(record.folder);
-    const mirror = new FolderMirror({ kb, folder: reader, events, ignore: record.ignore, debounceMs: this.debounceMs });
+    const publisher = new PaidNotePublisher({ identity: this.identity, kb });
+    const mirror = new FolderMirror({ kb, folder: reader, events, ignore: record.ignore, debounceMs: this.debounceMs, publisher });
+    this.paywall.addKnowledgeBase(kb);
     mirror.on('progress', (progress) => this.emit('mirror-progress', record.id, progress));
     mirror.on('deletions-held', (held: HeldDeletions) => this.emit('deletions-held', record.id, { count: held.count, paths: held.paths, side: 'share' }));
     mirror.on('error', ({ path: file, message }) => this.emit('error', record.id, file ? `${file}: ${message}` : message));
@@ -323,7 +344,7 @@ export class Peer extends EventEmitter<Events> {
     if (record.folder) {
       mount = new Mount({
         kb, root: record.folder, stateFile: this.mountStateFile(record.id), mode: record.mode,
-        render: this.opts.renderFor ? this.opts.renderFor(record.id) : this.render,
+        render: this.paidNoteRenderer(kb, this.opts.renderFor ? this.opts.renderFor(record.id) : this.render),
         fileSystem: this.opts.mountFileSystem?.(record.id, record.folder),
         limits: this.opts.mountLimits,
       });
@@ -339,12 +360,30 @@ export class Peer extends EventEmitter<Events> {
     }
     const open: OpenSubscription = { record, kb, mount };
     this.subscriptions.set(record.id, open);
+    this.paywall.addKnowledgeBase(kb);
     if (!record.paused) await this.swarm.join(kb);
     if (mount) {
       const summary = await mount.start();
       this.emit('synced', record.id, summary);
     }
     return open;
+  }
+
+  /** Paid notes render as locked stubs (or, once unlocked, as the author's text) before any other renderer. */
+  private paidNoteRenderer(kb: KnowledgeBase, next: NoteRenderer | undefined): NoteRenderer {
+    return (entry, bytes) => {
+      const rendered = entry.kind === 'paid-note' ? this.paywall.render(kb, entry, bytes) : bytes;
+      return next ? next(entry, rendered) : rendered;
+    };
+  }
+
+  /** Rewrite a subscription's paid notes after a key arrived (the stub becomes the note). */
+  private async rerenderPaidNotes(id: string): Promise<void> {
+    const open = this.subscriptions.get(id);
+    if (!open?.mount) return;
+    const sources: string[] = [];
+    for await (const entry of open.kb.files()) if (entry.kind === 'paid-note') sources.push(entry.path);
+    await open.mount.rerender(sources);
   }
 
   private mountStateFile(id: string): string {
