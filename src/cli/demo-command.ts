@@ -1,7 +1,8 @@
 // `tzimtzum demo` (npm run demo): the product end to end on one machine. A local DHT on 127.0.0.1, an
-// author process sharing the sample vault, a subscriber process mounting it; the author edits, adds,
-// renames and deletes notes, and each change is printed when it lands on the subscriber's disk, with
-// its latency. Exits 0 when every change arrived and the two folders are identical.
+// author process sharing the sample vault, a subscriber process mounting it; the subscriber buys the
+// sample's paid note on the local payment rail and it unlocks; then the author edits, adds, renames and
+// deletes notes, and each change is printed when it lands on the subscriber's disk, with its latency.
+// Exits 0 when every change arrived and the two folders are identical.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import createTestnet from 'hyperdht/testnet.js';
 import { formatBootstrap } from '../net/dht-settings';
+import { LocalLedger } from '../payments/local-ledger';
 import type { ParsedCommandLine } from './options';
 import type { Output } from './output';
 
@@ -16,6 +18,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(here, '../../bin/tzimtzum.js');
 const SAMPLE_VAULT = path.resolve(here, '../../demo/vault');
 const STEP_TIMEOUT_MS = 30_000;
+/** The sample vault's paid note, which the subscriber buys on the local payment rail. */
+const PAID_NOTE = 'Practice/Deep dive.md';
 
 interface Step {
   label: string;
@@ -62,9 +66,12 @@ export async function demoCommand(_cli: ParsedCommandLine, out: Output): Promise
     await cp(SAMPLE_VAULT, vault, { recursive: true });
     const authorData = path.join(work, 'author data');
     const readerData = path.join(work, 'subscriber data');
-    const common = ['--bootstrap', bootstrap, '--json'];
+    const ledger = path.join(work, 'local ledger.json');
+    const common = ['--bootstrap', bootstrap, '--json', '--wallet', `local:${ledger}`];
     await runToEnd(['--data', authorData, ...common, 'init']);
-    await runToEnd(['--data', readerData, ...common, 'init']);
+    const reader0 = await runToEnd(['--data', readerData, ...common, 'init']);
+    // The reader's wallet on the local ledger gets some sats to spend (a real wallet would be funded by a deposit).
+    await new LocalLedger({ file: ledger }).fund(String(reader0.fingerprint), 10_000);
 
     const started = Date.now();
     const author = startPeer(['--data', authorData, ...common, 'share', vault, '--title', 'Sample knowledge base'], children);
@@ -72,11 +79,16 @@ export async function demoCommand(_cli: ParsedCommandLine, out: Output): Promise
     const link = String(shared.link);
     out.say(`Author shares the sample vault: ${link}`, { event: 'demo-shared', link });
 
-    const reader = startPeer(['--data', readerData, ...common, 'subscribe', link, mount], children);
+    const reader = startPeer(['--data', readerData, ...common, 'subscribe', link, mount, '--buy', PAID_NOTE], children);
     await reader.waitFor((event) => event.event === 'subscribed');
-    const initial = await waitUntil(async () => (await sameTree(vault, mount)) ? true : null, 'the initial sync');
+    const initial = await waitUntil(async () => (await sameTree(vault, mount, PAID_NOTE)) ? true : null, 'the initial sync');
     const files = Object.keys(await tree(vault)).length;
     out.say(`Subscriber mounted ${files} files in ${initial.at - started} ms (two processes started, DHT lookup, full sync).`, { event: 'demo-initial-sync', files, ms: initial.at - started });
+
+    const buying = await reader.waitFor((event) => event.event === 'buying');
+    out.say(`  reader: "${PAID_NOTE}" is a locked stub (title, preview, price); buying it for ${String(buying.amountSats)} sats on the local rail…`, { event: 'demo-buying' });
+    const unlocked = await waitUntil(async () => (await sameFile(vault, mount, PAID_NOTE)) ? true : null, 'the unlocked paid note');
+    out.say(`  reader: paid, granted and unlocked in ${unlocked.at - Number(buying.time)} ms; the note now reads as the author wrote it.`, { event: 'demo-unlocked', ms: unlocked.at - Number(buying.time) });
 
     const latencies: number[] = [];
     for (const step of STEPS) {
@@ -150,12 +162,17 @@ function startPeer(args: string[], children: ChildProcess[]): PeerProcess {
   };
 }
 
-async function runToEnd(args: string[]): Promise<void> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Run a command to its end; returns its last JSON event. */
+async function runToEnd(args: string[]): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`tzimtzum ${args.join(' ')} failed: ${stderr}`);
+  const last = stdout.trim().split('\n').pop() ?? '{}';
+  return JSON.parse(last) as Record<string, unknown>;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -188,8 +205,14 @@ async function tree(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-async function sameTree(a: string, b: string): Promise<boolean> {
+/** Whether two folders hold the same files; `except` is compared by presence only (a paid note's stub). */
+async function sameTree(a: string, b: string, except?: string): Promise<boolean> {
   const [left, right] = await Promise.all([tree(a), tree(b)]);
   const keys = Object.keys(left);
-  return keys.length === Object.keys(right).length && keys.every((key) => left[key] === right[key]);
+  return keys.length === Object.keys(right).length && keys.every((key) => key in right && (key === except || left[key] === right[key]));
+}
+
+async function sameFile(a: string, b: string, rel: string): Promise<boolean> {
+  const [left, right] = await Promise.all([readFile(path.join(a, rel)).catch(() => null), readFile(path.join(b, rel)).catch(() => null)]);
+  return left !== null && right !== null && left.equals(right);
 }

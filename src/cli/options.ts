@@ -8,6 +8,8 @@ export interface GlobalOptions {
   dataDir: string;
   bootstrap: BootstrapNode[] | null;
   json: boolean;
+  /** `--wallet` / TZIMTZUM_WALLET: spark, spark-regtest or local:<ledger file>. */
+  wallet: string | undefined;
 }
 
 /** A command line parsed into a command, its positional arguments, its flags and the global options. */
@@ -46,21 +48,25 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         passphrase: { type: 'boolean' },
         'keep-files': { type: 'boolean' },
         'confirm-deletions': { type: 'boolean' },
+        wallet: { type: 'string' },
+        buy: { type: 'string', multiple: true },
+        'max-fee': { type: 'string' },
       },
     });
   } catch (err) {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)}. Run "tzimtzum --help" for usage.`);
   }
   const [command, ...args] = parsed.positionals;
-  const { data, bootstrap, json, ...flags } = parsed.values;
+  const { data, bootstrap, json, wallet, ...flags } = parsed.values;
   return {
     command: parsed.values.help ? 'help' : command,
     args,
-    flags: { ...flags, ignore: flags.ignore?.join(',') },
+    flags: { ...flags, ignore: flags.ignore?.join(','), buy: flags.buy?.join('\n') },
     global: {
       dataDir: data ?? env.TZIMTZUM_DATA ?? defaultDataFolder(),
       bootstrap: parseBootstrap(bootstrap ?? env.TZIMTZUM_BOOTSTRAP ?? null),
       json: json ?? env.TZIMTZUM_JSON === '1',
+      wallet: wallet ?? env.TZIMTZUM_WALLET,
     },
   };
 }
@@ -71,6 +77,7 @@ Commands:
   init [--import] [--device N]     Create an identity (24 recovery words), or import one from stdin
   share <folder>                   Publish a folder as a knowledge base; prints its link, keeps serving
   subscribe <link> <folder>        Follow a knowledge base into a read-only folder [--lazy]
+                                   [--buy <note path>]... buy those paid notes with --wallet [--max-fee N]
   seed <link>...                   Keep knowledge bases available without mounting them
   unsubscribe <id|link>            Stop following a knowledge base (its files stay)
   status                           Show shared and followed knowledge bases, peers and sync state
@@ -81,4 +88,5 @@ Global options (each also an environment variable):
   --data <dir>             Data folder (TZIMTZUM_DATA; default: the per-user data folder)
   --bootstrap <host:port>  DHT bootstrap nodes, comma-separated (TZIMTZUM_BOOTSTRAP; default: public DHT)
   --json                   Machine-readable output, one JSON object per line (TZIMTZUM_JSON=1)
+  --wallet <wallet>        Sell and buy paid notes with: spark, spark-regtest, local:<ledger file> (TZIMTZUM_WALLET)
 `;

@@ -6,6 +6,8 @@ import { Peer, type KnowledgeBaseStatus } from '../peer/peer';
 import { parseShareLink } from '../net/share-link';
 import { UsageError, type ParsedCommandLine } from './options';
 import { progressLine, type Output } from './output';
+import { buyNotes } from './buy-notes';
+import { railFromOption } from './wallet-option';
 
 /** Where a running peer publishes its live state for `tzimtzum status`. */
 export function statusFileOf(dataDir: string): string {
@@ -20,8 +22,15 @@ export async function serveCommand(cli: ParsedCommandLine, out: Output): Promise
   if (command === 'seed' && args.length === 0) throw new UsageError('Usage: tzimtzum seed <link>...');
   if (command !== 'share') for (const link of command === 'seed' ? args : [args[0]]) parseShareLink(link); // fail fast on a bad link
 
-  const peer = await Peer.open({ dataDir: cli.global.dataDir, bootstrap: cli.global.bootstrap, command: `tzimtzum ${command}` });
-  const stop = onceSignalled();
+  const peer = await Peer.open({
+    dataDir: cli.global.dataDir, bootstrap: cli.global.bootstrap, command: `tzimtzum ${command}`,
+    rails: (identity) => {
+      const rail = railFromOption(cli.global.wallet, identity);
+      return { seller: rail, buyer: rail };
+    },
+  });
+  let stopped = false;
+  const stop = onceSignalled().then(() => { stopped = true; });
   try {
     report(peer, out);
     await peer.resume();
@@ -34,6 +43,8 @@ export async function serveCommand(cli: ParsedCommandLine, out: Output): Promise
     } else if (command === 'subscribe') {
       const followed = await peer.subscribe(args[0], args[1], { mode: cli.flags.lazy ? 'lazy' : 'full' });
       out.say(`Following "${followed.title}" into ${followed.folder} (${followed.mode} mode). Press Ctrl-C to stop.`, { event: 'subscribed', id: followed.id, folder: followed.folder, mode: followed.mode });
+      const notes = flag(cli, 'buy')?.split('\n').filter(Boolean) ?? [];
+      if (notes.length > 0) void buyNotes(peer, followed.id, notes, out, { maxFeeSats: Number(flag(cli, 'max-fee') ?? 100), stopped: () => stopped });
     } else {
       for (const link of args) {
         const seeded = await peer.subscribe(link, null);
@@ -74,6 +85,8 @@ function report(peer: Peer, out: Output): void {
     `${held.count} deletions in ${id.slice(0, 8)} are waiting for confirmation (${held.side === 'share' ? 'your folder lost many files' : 'the author removed many files'}). Nothing was deleted.`,
     { event: 'deletions-held', id, ...held, paths: held.paths.slice(0, 50) }));
   peer.on('error', (id, message) => out.error(message, { id }));
+  peer.paywall.on('unlocked', (id, noteId) => out.say(`Unlocked a paid note of ${id.slice(0, 8)}.`, { event: 'unlocked', id, noteId }));
+  peer.paywall.on('purchase', (p) => out.event({ event: 'purchase', id: p.kbId, noteId: p.noteId, state: p.state, failure: p.failure }));
   peer.swarm.on('connection', (key) => out.event({ event: 'peer-connected', peer: key.toString('hex').slice(0, 16) }));
 }
 

@@ -47,8 +47,17 @@ export interface PeerOptions {
   mountLimits?: Partial<MountLimits>;
   /** Quiet time before a burst of folder events is published. */
   debounceMs?: number;
-  /** Payment rails for paid notes: the author's (invoices) and the reader's (paying); absent means none. */
-  rails?: { seller?: PaymentRail | null; buyer?: PaymentRail | null };
+  /**
+   * Payment rails for paid notes: the author's (invoices) and the reader's (paying); absent means none.
+   * A function receives the identity (a wallet is derived from the same recovery words).
+   */
+  rails?: PaymentRails | ((identity: Identity) => PaymentRails);
+}
+
+/** The rails a peer sells and buys with. */
+export interface PaymentRails {
+  seller?: PaymentRail | null;
+  buyer?: PaymentRail | null;
 }
 
 /** What the UI and `status` show of one knowledge base. */
@@ -155,8 +164,9 @@ export class Peer extends EventEmitter<Events> {
       const registry = new Registry(path.join(dataDir, 'knowledge-bases.json'));
       await registry.load();
       let peer: Peer | null = null;
+      const rails = typeof opts.rails === 'function' ? opts.rails(identity) : opts.rails;
       const paywall = await Paywall.open({
-        identity, dataDir, sellerRail: opts.rails?.seller ?? null, buyerRail: opts.rails?.buyer ?? null,
+        identity, dataDir, sellerRail: rails?.seller ?? null, buyerRail: rails?.buyer ?? null,
         knowledgeBase: (id) => peer?.knowledgeBase(id) ?? null,
       });
       swarm.on('stream', (stream, remote) => paywall.attach(stream, remote));
