@@ -10,12 +10,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateMnemonic } from '../../src/engine/identity';
 import { saveIdentity } from '../../src/engine/identity-file';
-import { formatBootstrap } from '../../src/net/dht-settings';
+import { formatBootstrap, type BootstrapNode } from '../../src/net/dht-settings';
 import { identityFileOf } from '../../src/peer/peer';
 import { eventually, localTestnet } from '../support/network';
 import { Teardown } from '../support/temp';
 import { VaultProcess } from './fixtures/vault-client';
-import type { LoadedPlugin } from './fixtures/vault-protocol';
+import type { LoadedPlugin, OpenModal } from './fixtures/vault-protocol';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -125,6 +125,25 @@ describe('the plugin bundle, with a stand-in entry that drives a peer', () => {
 // Runs once the plugin class exists (another change is writing it); until then main.ts cannot build.
 const pluginWritten = existsSync(path.join(repo, 'src', 'plugin', 'tzimtzum-plugin.ts'));
 
+/** Writes the plugin's settings (data folder outside the vault, with an identity; the testnet) into the vault. */
+async function configure(teardown: Teardown, vault: string, bootstrap: BootstrapNode[]): Promise<string> {
+  const dataFolder = await teardown.dir('tzimtzum-data-');
+  await saveIdentity(identityFileOf(dataFolder), { mnemonic: generateMnemonic(), deviceIndex: 0 });
+  const settings = { dataFolder, bootstrap: formatBootstrap(bootstrap) };
+  await fs.writeFile(path.join(vault, '.obsidian', 'plugins', 'tzimtzum', 'data.json'), JSON.stringify(settings));
+  return dataFolder;
+}
+
+/** Waits for a notice containing `text` in a vault's process; returns the whole message. */
+async function noticeWith(vault: VaultProcess, text: string): Promise<string> {
+  let found: string | undefined;
+  await eventually(async () => {
+    found = (await vault.request<string[]>({ op: 'notices' })).find((message) => message.includes(text));
+    return found !== undefined;
+  }, `a notice with "${text}"`);
+  return found!;
+}
+
 describe.skipIf(!pluginWritten)('the plugin bundle built from main.ts', () => {
   const teardown = new Teardown();
   let buildDir = '';
@@ -138,10 +157,7 @@ describe.skipIf(!pluginWritten)('the plugin bundle built from main.ts', () => {
   it('starts the plugin\'s peer from data.json settings, with every addon from the plugin folder', async () => {
     const testnet = await localTestnet(teardown);
     const vault = await installedVault(teardown, buildDir);
-    const dataFolder = await teardown.dir('tzimtzum-data-');
-    await saveIdentity(identityFileOf(dataFolder), { mnemonic: generateMnemonic(), deviceIndex: 0 });
-    const settings = { dataFolder, bootstrap: formatBootstrap(testnet.bootstrap) };
-    await fs.writeFile(path.join(vault, '.obsidian', 'plugins', 'tzimtzum', 'data.json'), JSON.stringify(settings));
+    const dataFolder = await configure(teardown, vault, testnet.bootstrap);
     const obsidian = await openVault(teardown, vault);
 
     const loaded = await obsidian.request<LoadedPlugin>({ op: 'load' });
@@ -151,5 +167,43 @@ describe.skipIf(!pluginWritten)('the plugin bundle built from main.ts', () => {
     const loadedAddons = await obsidian.request<string[]>({ op: 'addons' });
     expect(loadedAddons.sort()).toEqual(addons.map((a) => path.join(prebuilds, `${a}.node`)).sort());
     expect(await fs.readdir(dataFolder)).toContain('store');
+  });
+
+  it('shares a folder from the command, subscribes from an obsidian:// link in another vault and carries a live edit across', async () => {
+    const testnet = await localTestnet(teardown);
+    const authorVault = await installedVault(teardown, buildDir);
+    const readerVault = await installedVault(teardown, buildDir);
+    await fs.mkdir(path.join(authorVault, 'Shared'));
+    await fs.writeFile(path.join(authorVault, 'Shared', 'Hello.md'), 'first words');
+    await configure(teardown, authorVault, testnet.bootstrap);
+    await configure(teardown, readerVault, testnet.bootstrap);
+    const [author, reader] = [await openVault(teardown, authorVault), await openVault(teardown, readerVault)];
+    for (const vault of [author, reader]) {
+      expect(await vault.request<LoadedPlugin>({ op: 'load' })).toEqual({ className: 'TzimtzumPlugin', notices: [] });
+      await vault.call('idle');
+    }
+
+    // The author: "Share folder as knowledge base" on the active note's folder, a title, Share.
+    await author.request({ op: 'openFile', path: 'Shared/Hello.md' });
+    expect(await author.request<boolean>({ op: 'command', command: 'tzimtzum:share-folder' })).toBe(true);
+    expect(await author.request<OpenModal>({ op: 'modal' })).toMatchObject({ title: 'Share folder as knowledge base' });
+    await author.request({ op: 'fill', field: 'Title', value: 'Field notes' });
+    await author.request({ op: 'click', button: 'Share' });
+    const link = /obsidian:\/\/tzimtzum\?\S+/.exec(await noticeWith(author, 'is shared'))?.[0];
+    expect(link).toBeDefined();
+
+    // The reader: the link opens Obsidian, which shows what it opens and asks first.
+    expect(await reader.request<boolean>({ op: 'openUrl', url: link! })).toBe(true);
+    const confirm = await reader.request<OpenModal | null>({ op: 'modal' });
+    expect(confirm?.title).toBe('Subscribe to "Field notes"?');
+    expect(confirm?.text).toContain('1 files');
+    await reader.request({ op: 'click', button: 'Subscribe' });
+    await noticeWith(reader, 'Subscribed to "Field notes"');
+
+    const mounted = path.join(readerVault, 'Knowledge bases', 'Field notes', 'Hello.md');
+    const text = () => fs.readFile(mounted, 'utf8').catch(() => null);
+    await eventually(async () => (await text()) === 'first words', 'the note in the reader\'s mount');
+    await author.request({ op: 'modify', path: 'Shared/Hello.md', text: 'second thoughts' });
+    await eventually(async () => (await text()) === 'second thoughts', 'the edit in the reader\'s mount');
   });
 });
