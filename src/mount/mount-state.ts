@@ -1,7 +1,6 @@
 // What a mount last wrote to each file, kept outside the vault. Comparing the disk with it tells the
 // mount's own writes apart from a user's edits, so a local change is never mistaken for ours (or lost).
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { JsonFile } from '../engine/json-file';
 
 /** One file the mount wrote. */
 export interface MountedFile {
@@ -27,16 +26,16 @@ export interface MountStateData {
 /** Loads and saves a mount's state atomically. */
 export class MountState {
   data: MountStateData = { version: 1, appliedVersion: 0, files: {} };
-  private saving: Promise<void> = Promise.resolve();
+  private readonly json: JsonFile;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.json = new JsonFile(file);
+  }
 
   async load(): Promise<void> {
-    const text = await fs.readFile(this.file, 'utf8').catch(() => null);
-    if (text === null) return;
     try {
-      const parsed = JSON.parse(text) as MountStateData;
-      if (parsed.version === 1 && typeof parsed.appliedVersion === 'number' && parsed.files && typeof parsed.files === 'object') this.data = parsed;
+      const parsed = (await this.json.read()) as MountStateData | null;
+      if (parsed?.version === 1 && typeof parsed.appliedVersion === 'number' && parsed.files && typeof parsed.files === 'object') this.data = parsed;
     } catch {
       // A damaged state only costs a full reconciliation, which rebuilds it.
     }
@@ -44,13 +43,6 @@ export class MountState {
 
   /** Persist (serialized, atomic: temp file then rename). */
   save(): Promise<void> {
-    const snapshot = JSON.stringify(this.data);
-    this.saving = this.saving.then(async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await fs.writeFile(temp, snapshot, { mode: 0o600 });
-      await fs.rename(temp, this.file);
-    });
-    return this.saving;
+    return this.json.write(this.data);
   }
 }

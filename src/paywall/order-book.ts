@@ -1,7 +1,6 @@
 // Persistent state machines of purchases (buyer side) and orders (author side): one JSON file each in the
 // data folder, written atomically after every transition, so a restart resumes exactly where it stopped.
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { JsonFile } from '../engine/json-file';
 
 /** An author's order: invoiced → paid → granted, or expired / failed. */
 export interface AuthorOrder {
@@ -39,14 +38,15 @@ export interface BuyerPurchase {
 /** A small persistent map of records by request id. */
 export class OrderBook<T extends { requestId: string }> {
   private records = new Map<string, T>();
-  private writing: Promise<void> = Promise.resolve();
+  private readonly json: JsonFile;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.json = new JsonFile(file);
+  }
 
   async load(): Promise<void> {
-    const text = await fs.readFile(this.file, 'utf8').catch(() => null);
-    if (!text) return;
-    const parsed = JSON.parse(text) as { version: number; records: T[] };
+    const parsed = (await this.json.read()) as { version: number; records: T[] } | null;
+    if (parsed === null) return;
     if (parsed.version !== 1) throw new Error(`${this.file} was written by a newer Tzimtzum. Update Tzimtzum.`);
     for (const record of parsed.records) this.records.set(record.requestId, record);
   }
@@ -67,13 +67,6 @@ export class OrderBook<T extends { requestId: string }> {
   /** Record a transition; resolves once it is on disk. */
   put(record: T): Promise<void> {
     this.records.set(record.requestId, { ...record });
-    const snapshot = JSON.stringify({ version: 1, records: [...this.records.values()] });
-    this.writing = this.writing.then(async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await fs.writeFile(temp, snapshot, { mode: 0o600 });
-      await fs.rename(temp, this.file);
-    });
-    return this.writing;
+    return this.json.write({ version: 1, records: [...this.records.values()] });
   }
 }

@@ -1,7 +1,6 @@
 // The note keys this device has unlocked, kept in the data folder (mode 0600, never in a vault). It is a
 // cache: every key can be restored from the grants filed in the knowledge base, with the mnemonic alone.
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { JsonFile } from '../engine/json-file';
 
 /** One unlocked note. */
 export interface Purchase {
@@ -18,15 +17,16 @@ export interface Purchase {
 /** Unlocked note keys by knowledge base and note. */
 export class PurchaseBook {
   private purchases = new Map<string, Purchase>();
+  private readonly json: JsonFile;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.json = new JsonFile(file);
+  }
 
   async load(): Promise<void> {
-    const text = await fs.readFile(this.file, 'utf8').catch(() => null);
-    if (!text) return;
     try {
-      const parsed = JSON.parse(text) as { version: number; purchases: Purchase[] };
-      if (parsed.version === 1 && Array.isArray(parsed.purchases)) {
+      const parsed = (await this.json.read()) as { version: number; purchases: Purchase[] } | null;
+      if (parsed?.version === 1 && Array.isArray(parsed.purchases)) {
         for (const purchase of parsed.purchases) this.purchases.set(id(purchase.kbId, purchase.noteId), purchase);
       }
     } catch {
@@ -52,11 +52,8 @@ export class PurchaseBook {
     await this.save();
   }
 
-  private async save(): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(temp, JSON.stringify({ version: 1, purchases: [...this.purchases.values()] }), { mode: 0o600 });
-    await fs.rename(temp, this.file);
+  private save(): Promise<void> {
+    return this.json.write({ version: 1, purchases: [...this.purchases.values()] });
   }
 }
 

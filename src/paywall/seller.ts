@@ -26,6 +26,8 @@ export interface SellerOptions {
   /** Every open link of a knowledge base (to deliver a grant to whoever is connected). */
   links(kb: KnowledgeBase): UnlockLink[];
   now?: () => number;
+  /** Purchase requests one remote peer may make per minute (default 30). */
+  requestsPerMinute?: number;
 }
 
 /** Sells one device's paid notes. */
@@ -169,7 +171,7 @@ export class Seller {
     const recent = (this.recentRequests.get(id) ?? []).filter((at) => now - at < 60_000);
     recent.push(now);
     this.recentRequests.set(id, recent);
-    return recent.length > REQUESTS_PER_MINUTE;
+    return recent.length > (this.opts.requestsPerMinute ?? REQUESTS_PER_MINUTE);
   }
 
   private refuse(link: UnlockLink, requestId: Buffer, code: UnlockErrorCode, message: string): void {

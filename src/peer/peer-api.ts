@@ -9,15 +9,26 @@ import { KnowledgeBase, type FileEntry } from '../engine/knowledge-base';
 import type { DriftRestored, MountMode } from '../mount/mount';
 import type { BootstrapNode } from '../net/dht-settings';
 import { parseShareLink } from '../net/share-link';
+import type { PaymentQuote, PaymentRail } from '../payments/payment-rail';
+import type { OfferView } from '../paywall/buyer';
+import { NOTE_ID_BYTES } from '../paywall/note-keys';
+import { paidNotesOf, purchaseUpdate, receiptsOf, walletInfoOf, walletProblem, type PaidNoteInfo, type PurchaseUpdate, type ReceiptInfo, type WalletInfo, type WalletInvoice } from './paid-notes';
 import { Peer, identityFileOf, type KnowledgeBaseStatus, type PeerOptions } from './peer';
+import { railFor, type WalletConfig } from './wallet-rail';
 
 export type { KnowledgeBaseStatus } from './peer';
+export type { OfferView } from '../paywall/buyer';
+export type { PaymentQuote } from '../payments/payment-rail';
+export type { PaidNoteInfo, PurchaseUpdate, ReceiptInfo, WalletInfo, WalletInvoice } from './paid-notes';
+export type { WalletConfig, WalletKind } from './wallet-rail';
 
 /** Where the peer keeps its data and which DHT it joins. */
 export interface PeerConfig {
   dataDir: string;
   /** Bootstrap nodes, or null for the public HyperDHT. */
   bootstrap: BootstrapNode[] | null;
+  /** The wallet paid notes are sold and bought with; none when absent. */
+  wallet?: WalletConfig;
 }
 
 /** What a subscriber is shown before following a knowledge base. */
@@ -49,7 +60,9 @@ export type PeerEvent =
   | { type: 'restored'; id: string; path: string; conflictCopy: string | null; kind: 'edited' | 'deleted' }
   | { type: 'rejected'; id: string; count: number; first: string }
   | { type: 'deletions-held'; id: string; count: number; side: 'share' | 'mount' }
-  | { type: 'error'; id: string | null; message: string };
+  | { type: 'error'; id: string | null; message: string }
+  | { type: 'purchase'; purchase: PurchaseUpdate }
+  | { type: 'unlocked'; id: string; noteId: string };
 
 /** The peer as the UI sees it. */
 export interface PeerApi {
@@ -70,12 +83,27 @@ export interface PeerApi {
   createIdentity(dataDir: string): Promise<IdentityInfo>;
   importIdentity(dataDir: string, words: string, deviceIndex: number): Promise<IdentityInfo>;
   recoveryWords(dataDir: string): Promise<string>;
+  /** The paid notes of a followed knowledge base, locked or unlocked. */
+  lockedNotes(kbId: string): Promise<PaidNoteInfo[]>;
+  /** Ask the author for an invoice for one note (price checked against the signed envelope). */
+  requestOffer(kbId: string, noteIdHex: string): Promise<OfferView>;
+  /** What paying an invoice with this device's wallet costs, fee included, before paying. */
+  quote(bolt11: string): Promise<PaymentQuote>;
+  payWithWallet(requestId: string, maxFeeSats: number): Promise<PurchaseUpdate>;
+  /** Unlock again, from the knowledge base's grants, every note this identity bought; returns how many. */
+  restorePurchases(kbId: string): Promise<number>;
+  purchases(): Promise<ReceiptInfo[]>;
+  /** The receipts as JSON, for the user's records. */
+  exportPurchases(): Promise<string>;
+  wallet(): Promise<WalletInfo>;
+  /** An invoice that pays into this device's wallet. */
+  walletInvoice(amountSats: number): Promise<WalletInvoice>;
   onEvent(listener: (event: PeerEvent) => void): () => void;
 }
 
 /** Errors the UI can act on. */
 export class PeerApiError extends Error {
-  constructor(readonly code: 'not-running' | 'no-identity' | 'identity-exists' | 'not-found' | 'no-peer', message: string) {
+  constructor(readonly code: 'not-running' | 'no-identity' | 'identity-exists' | 'not-found' | 'no-peer' | 'no-wallet' | 'wallet' | 'bad-request', message: string) {
     super(message);
   }
 }
@@ -86,6 +114,8 @@ export type LocalPeerOptions = Omit<PeerOptions, 'dataDir' | 'bootstrap'>;
 /** `PeerApi` over a `Peer` in this process. */
 export class LocalPeerApi implements PeerApi {
   private peer: Peer | null = null;
+  private rail: PaymentRail | null = null;
+  private walletKind: WalletConfig['kind'] = 'none';
   private transition: Promise<void> = Promise.resolve();
   private readonly events = new EventEmitter<{ event: [PeerEvent] }>();
 
@@ -98,8 +128,15 @@ export class LocalPeerApi implements PeerApi {
       if (!(await identityExists(identityFileOf(config.dataDir)))) {
         throw new PeerApiError('no-identity', 'Tzimtzum has no identity on this device yet. Create one, or import your recovery words, in the plugin settings.');
       }
-      const peer = await Peer.open({ ...this.options, ...config, command: 'Obsidian (Tzimtzum plugin)' });
+      const rail = await this.openRail(config);
+      const peer = await Peer.open({ ...this.options, ...config, rails: rail ? { seller: rail, buyer: rail } : this.options.rails, command: 'Obsidian (Tzimtzum plugin)' })
+        .catch(async (err: unknown) => {
+          await rail?.close();
+          throw err;
+        });
       this.peer = peer;
+      this.rail = rail;
+      this.walletKind = rail ? (config.wallet?.kind ?? 'none') : 'none';
       this.forward(peer);
       this.emit({ type: 'running', running: true });
       await peer.resume();
@@ -112,8 +149,11 @@ export class LocalPeerApi implements PeerApi {
     return this.serially(async () => {
       const peer = this.peer;
       if (!peer) return;
+      const rail = this.rail;
       this.peer = null;
+      this.rail = null;
       await peer.close();
+      await rail?.close();
       peer.removeAllListeners();
       this.emit({ type: 'running', running: false });
     });
@@ -216,6 +256,55 @@ export class LocalPeerApi implements PeerApi {
     return (await loadIdentity(file)).identity.walletMnemonic();
   }
 
+  async lockedNotes(kbId: string): Promise<PaidNoteInfo[]> {
+    const peer = this.running();
+    const kb = peer.knowledgeBase(kbId);
+    if (!kb) throw new PeerApiError('not-found', 'This knowledge base is not open on this device. Subscribe to it first.');
+    return paidNotesOf(peer, kb);
+  }
+
+  requestOffer(kbId: string, noteIdHex: string): Promise<OfferView> {
+    const peer = this.running();
+    if (!new RegExp(`^[0-9a-f]{${NOTE_ID_BYTES * 2}}$`).test(noteIdHex)) throw new PeerApiError('bad-request', 'This unlock button does not name a note. Open the note again from its knowledge base.');
+    return peer.paywall.requestOffer(kbId, Buffer.from(noteIdHex, 'hex'));
+  }
+
+  async quote(bolt11: string): Promise<PaymentQuote> {
+    return this.withWallet((rail) => rail.quotePayment(bolt11));
+  }
+
+  async payWithWallet(requestId: string, maxFeeSats: number): Promise<PurchaseUpdate> {
+    const peer = this.running();
+    if (!this.rail) throw noWallet();
+    return purchaseUpdate(await peer.paywall.payWithWallet(requestId, { maxFeeSats }));
+  }
+
+  async restorePurchases(kbId: string): Promise<number> {
+    const peer = this.running();
+    const kb = peer.knowledgeBase(kbId);
+    if (!kb) throw new PeerApiError('not-found', 'This knowledge base is not open on this device. Subscribe to it first.');
+    return peer.paywall.restore(kb);
+  }
+
+  purchases(): Promise<ReceiptInfo[]> {
+    return receiptsOf(this.running());
+  }
+
+  async exportPurchases(): Promise<string> {
+    const receipts = await this.purchases();
+    return JSON.stringify({ version: 1, exportedAt: new Date().toISOString(), purchases: receipts }, null, 2);
+  }
+
+  wallet(): Promise<WalletInfo> {
+    this.running();
+    return walletInfoOf(this.walletKind, this.rail);
+  }
+
+  async walletInvoice(amountSats: number): Promise<WalletInvoice> {
+    const invoice = await this.withWallet((rail) => rail.createInvoice({ amountSats, memo: 'Tzimtzum wallet', expirySeconds: WALLET_INVOICE_SECONDS }));
+    return { bolt11: invoice.bolt11, amountSats: invoice.amountSats, expiresAt: invoice.expiresAt };
+  }
+
   onEvent(listener: (event: PeerEvent) => void): () => void {
     this.events.on('event', listener);
     return () => this.events.off('event', listener);
@@ -228,6 +317,26 @@ export class LocalPeerApi implements PeerApi {
     }
     await saveIdentity(file, { mnemonic: words, deviceIndex });
     return this.identity(dataDir);
+  }
+
+  /** The rail the wallet setting names; the local wallet is named after the identity, as the CLI's is. */
+  private async openRail(config: PeerConfig): Promise<PaymentRail | null> {
+    if (!config.wallet || config.wallet.kind === 'none') return null;
+    const { fingerprint } = await this.identity(config.dataDir);
+    // The words are read only when Spark opens the wallet, from the identity the peer has loaded by then.
+    const words = { walletMnemonic: () => this.running().identity.walletMnemonic() };
+    return railFor(config.wallet, words, fingerprint ?? 'me');
+  }
+
+  private async withWallet<T>(use: (rail: PaymentRail) => Promise<T>): Promise<T> {
+    this.running();
+    const rail = this.rail;
+    if (!rail) throw noWallet();
+    try {
+      return await use(rail);
+    } catch (err) {
+      throw new PeerApiError('wallet', walletProblem(err));
+    }
   }
 
   private running(): Peer {
@@ -254,7 +363,15 @@ export class LocalPeerApi implements PeerApi {
     peer.on('rejected', (id, rejections) => this.emit({ type: 'rejected', id, count: rejections.length, first: rejections[0]?.message ?? '' }));
     peer.on('deletions-held', (id, held) => this.emit({ type: 'deletions-held', id, count: held.count, side: held.side }));
     peer.on('error', (id, message) => this.emit({ type: 'error', id, message }));
+    peer.paywall.on('purchase', (purchase) => this.emit({ type: 'purchase', purchase: purchaseUpdate(purchase) }));
+    peer.paywall.on('unlocked', (id, noteId) => this.emit({ type: 'unlocked', id, noteId }));
   }
+}
+
+const WALLET_INVOICE_SECONDS = 60 * 60;
+
+function noWallet(): PeerApiError {
+  return new PeerApiError('no-wallet', 'No wallet is set up on this device. Choose one in the plugin settings, or pay the invoice with any Lightning wallet.');
 }
 
 /** Title and size of a knowledge base, waiting (until the deadline) for its first update to arrive. */

@@ -1,6 +1,5 @@
 // The peer's list of knowledge bases it shares and follows, kept in its data folder (never in a vault).
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { JsonFile } from '../engine/json-file';
 import type { MountMode } from '../mount/mount';
 
 /** A folder this device publishes. */
@@ -32,13 +31,15 @@ interface RegistryData {
 /** Loads, edits and atomically saves the registry file. */
 export class Registry {
   private data: RegistryData = { version: 1, nextShare: 1, shares: [], subscriptions: [] };
+  private readonly json: JsonFile;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.json = new JsonFile(file);
+  }
 
   async load(): Promise<void> {
-    const text = await fs.readFile(this.file, 'utf8').catch(() => null);
-    if (text === null) return;
-    const parsed = JSON.parse(text) as RegistryData;
+    const parsed = (await this.json.read()) as RegistryData | null;
+    if (parsed === null) return;
     if (parsed.version !== 1) throw new Error(`${this.file} was written by a newer Tzimtzum. Update Tzimtzum to open it.`);
     this.data = parsed;
   }
@@ -72,10 +73,7 @@ export class Registry {
     await this.save();
   }
 
-  async save(): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(temp, JSON.stringify(this.data, null, 2), { mode: 0o600 });
-    await fs.rename(temp, this.file);
+  save(): Promise<void> {
+    return this.json.write(this.data);
   }
 }

@@ -4,7 +4,7 @@
 // starts wait for the previous instance's stop, through the module-level `lastStop`.
 import { Notice } from 'obsidian';
 import { parseBootstrap } from '../net/dht-settings';
-import { needsIdentity, type PeerApi, type PeerConfig } from '../peer/peer-api';
+import { needsIdentity, type PeerApi, type PeerConfig, type WalletConfig } from '../peer/peer-api';
 import { messageOf } from './mount-guard';
 
 let lastStop: Promise<void> = Promise.resolve();
@@ -13,7 +13,7 @@ let lastStop: Promise<void> = Promise.resolve();
 export class PeerHost {
   private work: Promise<void> = Promise.resolve();
 
-  constructor(private readonly api: PeerApi, private readonly config: () => { dataDir: string; bootstrap: string }) {}
+  constructor(private readonly api: PeerApi, private readonly config: () => { dataDir: string; bootstrap: string; wallet?: WalletConfig }) {}
 
   /** Start the peer; problems become Notices that say what to do. */
   start(): Promise<void> {
@@ -21,8 +21,8 @@ export class PeerHost {
       await lastStop;
       let config: PeerConfig;
       try {
-        const { dataDir, bootstrap } = this.config();
-        config = { dataDir, bootstrap: parseBootstrap(bootstrap) };
+        const { dataDir, bootstrap, wallet } = this.config();
+        config = { dataDir, bootstrap: parseBootstrap(bootstrap), wallet };
       } catch (err) {
         new Notice(`Tzimtzum did not start: ${messageOf(err)} Fix the DHT bootstrap setting.`);
         return;

@@ -2,6 +2,7 @@
 // in the data folder outside the vault (data.json sits in the vault and every sync tool copies it).
 import { defaultDataFolder } from '../engine/data-folder';
 import type { MountMode } from '../mount/mount';
+import type { WalletConfig, WalletKind } from '../peer/peer-api';
 
 /** What the user can set. */
 export interface TzimtzumSettings {
@@ -18,6 +19,12 @@ export interface TzimtzumSettings {
   maxFiles: number;
   /** Subscriptions whose executable code blocks are written as they are (the user opted in). */
   allowCode: string[];
+  /** The wallet paid notes are sold and bought with (`none`: pay invoices with any Lightning wallet). */
+  wallet: WalletKind;
+  /** The local ledger's file, for development (wallet `local`). */
+  ledgerFile: string;
+  /** The most "Pay with my wallet" spends on routing fees, in sats. */
+  maxFeeSats: number;
 }
 
 export const DEFAULT_SETTINGS: TzimtzumSettings = {
@@ -29,7 +36,12 @@ export const DEFAULT_SETTINGS: TzimtzumSettings = {
   maxFileMegabytes: 100,
   maxFiles: 50_000,
   allowCode: [],
+  wallet: 'none',
+  ledgerFile: '',
+  maxFeeSats: 100,
 };
+
+const WALLETS: readonly WalletKind[] = ['none', 'spark', 'spark-regtest', 'local'];
 
 /** Settings from data.json, with anything missing or malformed replaced by its default. */
 export function readSettings(raw: unknown): TzimtzumSettings {
@@ -52,10 +64,18 @@ export function readSettings(raw: unknown): TzimtzumSettings {
     maxFileMegabytes: count('maxFileMegabytes', DEFAULT_SETTINGS.maxFileMegabytes),
     maxFiles: count('maxFiles', DEFAULT_SETTINGS.maxFiles),
     allowCode: list('allowCode', DEFAULT_SETTINGS.allowCode),
+    wallet: WALLETS.find((kind) => kind === data.wallet) ?? DEFAULT_SETTINGS.wallet,
+    ledgerFile: text('ledgerFile', DEFAULT_SETTINGS.ledgerFile),
+    maxFeeSats: typeof data.maxFeeSats === 'number' && Number.isSafeInteger(data.maxFeeSats) && data.maxFeeSats >= 0 ? data.maxFeeSats : DEFAULT_SETTINGS.maxFeeSats,
   };
 }
 
 /** The data folder these settings point at. */
 export function dataFolderOf(settings: TzimtzumSettings): string {
   return settings.dataFolder.trim() || defaultDataFolder();
+}
+
+/** The wallet these settings choose, as the peer takes it. */
+export function walletOf(settings: TzimtzumSettings): WalletConfig {
+  return { kind: settings.wallet, ledgerFile: settings.ledgerFile };
 }

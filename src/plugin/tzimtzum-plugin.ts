@@ -2,10 +2,11 @@
 // Obsidian on unload), and starts the peer once the layout is ready, so start-up `create` events never
 // become ops and enabling the plugin costs no network, store or vault scan.
 import type { EditorState } from '@codemirror/state';
-import { Notice, Plugin, TFolder, debounce, editorInfoField, type Menu, type TAbstractFile } from 'obsidian';
+import { Notice, Plugin, TFile, TFolder, debounce, editorInfoField, type Menu, type TAbstractFile } from 'obsidian';
 import { NodeFolder } from '../mirror/node-folder';
 import { NodeFolderWatcher } from '../mirror/node-watcher';
 import { LocalPeerApi, type PeerApi } from '../peer/peer-api';
+import { UNLOCK_BLOCK } from '../paywall/locked-stub';
 import { KnowledgeBaseActions, folderOf } from './knowledge-base-actions';
 import { KnowledgeBaseIndex } from './knowledge-base-index';
 import { KNOWLEDGE_BASES_VIEW, KnowledgeBasesView } from './knowledge-bases-view';
@@ -14,10 +15,13 @@ import { PeerHost } from './peer-host';
 import { PeerNotices } from './peer-notices';
 import { unsupportedRuntime } from './platform-check';
 import { readOnlyMounts } from './read-only-editor';
-import { dataFolderOf, readSettings, type TzimtzumSettings } from './settings';
+import { dataFolderOf, readSettings, walletOf, type TzimtzumSettings } from './settings';
 import { TzimtzumSettingTab } from './settings-tab';
 import { renderStatusBar } from './status-bar';
 import { templaterWarning } from './templater-check';
+import { copyInvoice } from './invoice-clipboard';
+import { unlockBlockProcessor } from './unlock-block';
+import { PAID_NOTES_VIEW, PaidNotesView } from './unlock-panel';
 import { NEUTRALIZED_LANGUAGE, renderNeutralizedBlock, untrustedCodeRenderer } from './untrusted-code-view';
 import { VaultFolder } from './vault-folder';
 import { VaultMountFileSystem } from './vault-mount-fs';
@@ -69,10 +73,19 @@ export default class TzimtzumPlugin extends Plugin {
     this.register(() => notices.clear());
     const guard = (this.guard = new MountGuard(app, api, index));
     this.register(() => guard.dispose());
-    const host = (this.host = new PeerHost(api, () => ({ dataDir: dataFolderOf(this.options), bootstrap: this.options.bootstrap })));
+    const host = (this.host = new PeerHost(api, () => ({ dataDir: dataFolderOf(this.options), bootstrap: this.options.bootstrap, wallet: walletOf(this.options) })));
     const actions = new KnowledgeBaseActions({ app, api, index, paths, settings: () => this.options, saveSettings: () => this.saveSettings() });
 
     this.registerView(KNOWLEDGE_BASES_VIEW, (leaf) => new KnowledgeBasesView(leaf, index, actions, api));
+    this.registerView(PAID_NOTES_VIEW, (leaf) => new PaidNotesView(leaf, {
+      api, index, maxFeeSats: () => this.options.maxFeeSats, copy: copyInvoice,
+      openNote: async (kbId, path) => {
+        const folder = index.get(kbId)?.vaultFolder;
+        const file = folder ? app.vault.getAbstractFileByPath(folder === '/' ? path : `${folder}/${path}`) : null;
+        if (file instanceof TFile) await app.workspace.getLeaf(false).openFile(file);
+      },
+    }));
+    this.registerMarkdownCodeBlockProcessor(UNLOCK_BLOCK, unlockBlockProcessor({ api, index, unlock: async (kbId, noteId) => { await this.openPaidNotes(kbId, noteId); } }));
     this.addSettingTab(new TzimtzumSettingTab(app, this, { api, index, settings: () => this.options, save: () => this.saveSettings(), restart: () => host.restart() }));
     this.registerObsidianProtocolHandler('tzimtzum', (params) => actions.handleProtocol(params));
     this.registerEditorExtension(readOnlyMounts(fileOfEditor, (path) => guard.isMounted(path)));
@@ -110,6 +123,7 @@ export default class TzimtzumPlugin extends Plugin {
       },
     });
     this.addCommand({ id: 'open-knowledge-bases', name: 'Open knowledge bases', callback: () => this.openView() });
+    this.addCommand({ id: 'open-paid-notes', name: 'Open paid notes', callback: () => this.openPaidNotes() });
     this.addCommand({ id: 'restart-network', name: 'Restart network', callback: () => host.restart() });
     this.registerEvent(app.workspace.on('file-menu', (menu, file) => this.fillFileMenu(menu, file, index, actions)));
 
@@ -153,6 +167,19 @@ export default class TzimtzumPlugin extends Plugin {
     if (!leaf) return;
     if (existing) this.app.workspace.setActiveLeaf(existing, { focus: true });
     else await leaf.setViewState({ type: KNOWLEDGE_BASES_VIEW, active: true });
+  }
+
+  /** Open the paid-notes view, on a knowledge base and starting to buy a note when given. */
+  async openPaidNotes(kbId?: string, noteId?: string): Promise<PaidNotesView | null> {
+    const existing = this.app.workspace.getLeavesOfType(PAID_NOTES_VIEW)[0];
+    const leaf = existing ?? this.app.workspace.getRightLeaf(false);
+    if (!leaf) return null;
+    if (existing) this.app.workspace.setActiveLeaf(existing, { focus: true });
+    else await leaf.setViewState({ type: PAID_NOTES_VIEW, active: true });
+    const view = leaf.view;
+    if (!(view instanceof PaidNotesView)) return null;
+    if (kbId) await view.show(kbId, noteId);
+    return view;
   }
 
   private fillFileMenu(menu: Menu, file: TAbstractFile, index: KnowledgeBaseIndex, actions: KnowledgeBaseActions): void {
