@@ -53,6 +53,8 @@ export class TzimtzumSettingTab extends PluginSettingTab {
         this.display();
       }));
 
+    this.walletSection(containerEl);
+
     new Setting(containerEl).setName('Subscriptions').setHeading();
     new Setting(containerEl)
       .setName('Folder for subscriptions')
@@ -92,6 +94,40 @@ export class TzimtzumSettingTab extends PluginSettingTab {
     new Setting(containerEl).setName('Limits').setHeading();
     this.numberSetting(containerEl, 'Largest file (MB)', 'Files above this size are not written into your vault.', 'maxFileMegabytes');
     this.numberSetting(containerEl, 'Most files per knowledge base', 'Files beyond this count are not written into your vault.', 'maxFiles');
+  }
+
+  private walletSection(containerEl: HTMLElement): void {
+    const settings = this.ctx.settings();
+    new Setting(containerEl).setName('Wallet').setHeading();
+    new Setting(containerEl)
+      .setName('Wallet for paid notes')
+      .setDesc('Sells your paid notes and pays for the ones you unlock. Spark uses your recovery words. Restart the network to apply.')
+      .addDropdown((dropdown) => dropdown
+        .addOptions({ none: 'None (pay with any wallet app)', spark: 'Spark (real money)', 'spark-regtest': 'Spark regtest (test money)', local: 'Local ledger (development)' })
+        .setValue(settings.wallet)
+        .onChange(async (value) => {
+          settings.wallet = value === 'spark' || value === 'spark-regtest' || value === 'local' ? value : 'none';
+          await this.ctx.save();
+          this.display();
+        }));
+    if (settings.wallet === 'local') {
+      new Setting(containerEl)
+        .setName('Ledger file')
+        .setDesc('The local ledger shared with the other processes on this computer (absolute path).')
+        .addText((text) => text.setValue(settings.ledgerFile).onChange(async (value) => {
+          settings.ledgerFile = value.trim();
+          await this.ctx.save();
+        }));
+    }
+    new Setting(containerEl)
+      .setName('Largest fee (sats)')
+      .setDesc('The most the wallet may spend on network fees for one purchase.')
+      .addText((text) => text.setValue(String(settings.maxFeeSats)).onChange(async (value) => {
+        const parsed = Number.parseInt(value, 10);
+        if (!Number.isSafeInteger(parsed) || parsed < 0) return;
+        settings.maxFeeSats = parsed;
+        await this.ctx.save();
+      }));
   }
 
   private identitySection(containerEl: HTMLElement): void {

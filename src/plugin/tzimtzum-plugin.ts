@@ -35,6 +35,7 @@ export default class TzimtzumPlugin extends Plugin {
   api: PeerApi | null = null;
   private host: PeerHost | null = null;
   private guard: MountGuard | null = null;
+  private paidNotesOpening: Promise<unknown> = Promise.resolve();
 
   override async onload(): Promise<void> {
     const unsupported = unsupportedRuntime();
@@ -171,15 +172,22 @@ export default class TzimtzumPlugin extends Plugin {
 
   /** Open the paid-notes view, on a knowledge base and starting to buy a note when given. */
   async openPaidNotes(kbId?: string, noteId?: string): Promise<PaidNotesView | null> {
+    // Two clicks in a row must not open two views: the second waits for the first leaf.
+    const opened = this.paidNotesOpening.then(() => this.paidNotesLeaf());
+    this.paidNotesOpening = opened.catch(() => null);
+    const view = await opened;
+    if (view && kbId) await view.show(kbId, noteId);
+    return view;
+  }
+
+  private async paidNotesLeaf(): Promise<PaidNotesView | null> {
     const existing = this.app.workspace.getLeavesOfType(PAID_NOTES_VIEW)[0];
     const leaf = existing ?? this.app.workspace.getRightLeaf(false);
     if (!leaf) return null;
     if (existing) this.app.workspace.setActiveLeaf(existing, { focus: true });
     else await leaf.setViewState({ type: PAID_NOTES_VIEW, active: true });
     const view = leaf.view;
-    if (!(view instanceof PaidNotesView)) return null;
-    if (kbId) await view.show(kbId, noteId);
-    return view;
+    return view instanceof PaidNotesView ? view : null;
   }
 
   private fillFileMenu(menu: Menu, file: TAbstractFile, index: KnowledgeBaseIndex, actions: KnowledgeBaseActions): void {

@@ -63,11 +63,18 @@ export class UnlockCheckout {
   /** Follow the purchase through the peer's events. */
   handle(event: PeerEvent): void {
     if (event.type === 'purchase' && event.purchase.requestId === this.offer?.requestId) {
-      this.setStatus(event.purchase.state, event.purchase.failure ?? undefined);
-    } else if (event.type === 'unlocked' && event.id === this.note.kbId && event.noteId === this.note.noteId && this.state !== 'unlocked') {
-      this.setStatus('unlocked');
-      this.ctx.onUnlocked(this.note);
+      if (event.purchase.state === 'unlocked') this.unlocked();
+      else this.setStatus(event.purchase.state, event.purchase.failure ?? undefined);
+    } else if (event.type === 'unlocked' && event.id === this.note.kbId && event.noteId === this.note.noteId) {
+      this.unlocked();
     }
+  }
+
+  /** Unlocked (by this purchase, a payment from another wallet, or a restore): say so and open the note, once. */
+  private unlocked(): void {
+    if (this.state === 'unlocked') return;
+    this.setStatus('unlocked');
+    this.ctx.onUnlocked(this.note);
   }
 
   private drawOffer(offer: OfferView): void {
@@ -105,7 +112,8 @@ export class UnlockCheckout {
     try {
       const purchase = await this.ctx.api.payWithWallet(offer.requestId, maxFeeSats);
       // Events may already have moved the status on (to unlocked); only move forward from here.
-      if (this.state === 'paying') this.setStatus(purchase.state, purchase.failure ?? undefined);
+      if (this.state === 'paying' && purchase.state === 'unlocked') this.unlocked();
+      else if (this.state === 'paying') this.setStatus(purchase.state, purchase.failure ?? undefined);
     } catch (err) {
       this.setStatus('offered');
       this.statusEl.setText(`Not paid: ${messageOf(err)}`);

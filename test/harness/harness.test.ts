@@ -374,6 +374,14 @@ describe('notices and helpers', () => {
     expect(notices).toEqual([{ message: 'Shared', duration: 0, hidden: true }, { message: 'Done', duration: undefined, hidden: false }]);
   });
 
+  it('creates SVG elements with classes and attributes under a parent', () => {
+    const parent = createDiv();
+    const svg = parent.createSvg('svg', { cls: 'qr', attr: { viewBox: '0 0 4 4' } });
+    svg.createSvg('path', { attr: { d: 'M0 0h1v1h-1z' } });
+    expect(parent.find('svg.qr')?.getAttribute('viewBox')).toBe('0 0 4 4');
+    expect(svg.find('path')?.getAttribute('d')).toBe('M0 0h1v1h-1z');
+  });
+
   it('normalizes paths like Obsidian', () => {
     expect(normalizePath('//a\\b//c/')).toBe('a/b/c');
     expect(normalizePath('')).toBe('/');

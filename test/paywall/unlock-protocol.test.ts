@@ -47,7 +47,7 @@ function pair(opts: { sellerRail?: LocalRail | null; invoiceStatus?: (id: string
   const rail = opts.sellerRail === undefined ? new LocalRail({ ledger, wallet: 'author' }) : opts.sellerRail;
   if (rail && opts.invoiceStatus) rail.invoiceStatus = opts.invoiceStatus;
   const orders = new OrderBook<AuthorOrder>(path.join(dir, `orders-${Math.random()}.json`));
-  let buyer: Buyer;
+  const late: { buyer?: Buyer } = {}; // created below; the links call it later
   const toSeller: UnlockLink = {
     remote: Buffer.alloc(32, 2), discoveryKey: kb.discoveryKey,
     send: (m) => {
@@ -61,17 +61,18 @@ function pair(opts: { sellerRail?: LocalRail | null; invoiceStatus?: (id: string
     remote: Buffer.alloc(32, 3), discoveryKey: kb.discoveryKey,
     send: (m) => {
       sent.push(m);
-      if (m.type !== 'request' && m.type !== 'claim') void buyer.onMessage(toSeller, kb, m);
+      if (m.type !== 'request' && m.type !== 'claim') void late.buyer!.onMessage(toSeller, kb, m);
       return true;
     },
   };
   const seller = new Seller({ identity: author, rail, orders, knowledgeBase: () => kb, links: () => [fromSeller] });
   const reader = Identity.create();
   const keys = new PurchaseBook(path.join(dir, `keys-${Math.random()}.json`));
-  buyer = new Buyer({
+  const buyer = new Buyer({
     identity: reader, rail: new LocalRail({ ledger, wallet: 'reader' }), keys, knowledgeBase: () => kb, links: () => [toSeller], offerTimeoutMs: 2000,
     purchases: new OrderBook<BuyerPurchase>(path.join(dir, `purchases-${Math.random()}.json`)),
   });
+  late.buyer = buyer;
   return { seller, buyer, keys, sent, reader, toSeller, fromSeller, orders };
 }
 

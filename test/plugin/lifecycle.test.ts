@@ -32,7 +32,7 @@ describe('plugin lifecycle', () => {
     await plugin.idle();
     expect(existsSync(path.join(dataDir, 'store'))).toBe(false);
     expect(await plugin.api!.isRunning()).toBe(false);
-    expect(t.app.registrations()).toMatchObject({ protocolHandlers: 1, views: 1, editorExtensions: 1, codeBlockProcessors: 1, settingTabs: 1, statusBarItems: 1, vaultListeners: 0 });
+    expect(t.app.registrations()).toMatchObject({ protocolHandlers: 1, views: 2, editorExtensions: 1, codeBlockProcessors: 2, settingTabs: 1, statusBarItems: 1, vaultListeners: 0 });
     expect(t.app.commands.findCommand('tzimtzum:share-folder')).toBeDefined();
   });
 

@@ -85,6 +85,11 @@ export class HNode {
   }
   createDiv(o?: ElementInfo, callback?: (el: HElement) => void): HElement { return this.createEl('div', o, callback); }
   createSpan(o?: ElementInfo, callback?: (el: HElement) => void): HElement { return this.createEl('span', o, callback); }
+  /** Obsidian: create an SVG element (the harness keeps no namespaces: `localName` is the tag). */
+  createSvg(tag: string, o?: SvgElementInfo | string, callback?: (el: HElement) => void): HElement {
+    const info: SvgElementInfo = typeof o === 'string' ? { cls: o } : { ...o };
+    return this.createEl(tag, { cls: info.cls, attr: info.attr, parent: info.parent, prepend: info.prepend }, callback);
+  }
 
   querySelectorAll(selector: string): HElement[] {
     const match = compileSelector(selector);
