@@ -1,6 +1,7 @@
 // What a mount last wrote to each file, kept outside the vault. Comparing the disk with it tells the
 // mount's own writes apart from a user's edits, so a local change is never mistaken for ours (or lost).
 import { JsonFile } from '../engine/json-file';
+import { collisionKey } from './path-policy';
 
 /** One file the mount wrote. */
 export interface MountedFile {
@@ -27,6 +28,9 @@ export interface MountStateData {
 export class MountState {
   data: MountStateData = { version: 1, appliedVersion: 0, files: {} };
   private readonly json: JsonFile;
+  // Collision keys of the files on disk, so a new path is checked in O(1), not against every file.
+  private readonly collisionIndex = new Map<string, Map<string, string>>();
+  private readonly collisionKeys = new Map<string, string>();
 
   constructor(readonly file: string) {
     this.json = new JsonFile(file);
@@ -35,7 +39,10 @@ export class MountState {
   async load(): Promise<void> {
     try {
       const parsed = (await this.json.read()) as MountStateData | null;
-      if (parsed?.version === 1 && typeof parsed.appliedVersion === 'number' && parsed.files && typeof parsed.files === 'object') this.data = parsed;
+      if (parsed?.version === 1 && typeof parsed.appliedVersion === 'number' && parsed.files && typeof parsed.files === 'object') {
+        this.data = { ...parsed, files: {} };
+        for (const [disk, file] of Object.entries(parsed.files)) this.remember(disk, file);
+      }
     } catch {
       // A damaged state only costs a full reconciliation, which rebuilds it.
     }
@@ -44,5 +51,35 @@ export class MountState {
   /** Persist (serialized, atomic: temp file then rename). */
   save(): Promise<void> {
     return this.json.write(this.data);
+  }
+
+  /** Record a file the mount wrote. */
+  remember(disk: string, file: MountedFile): void {
+    this.forget(disk);
+    this.data.files[disk] = file;
+    const key = collisionKey(disk);
+    this.collisionKeys.set(disk, key);
+    const holders = this.collisionIndex.get(key) ?? new Map<string, string>();
+    holders.set(disk, file.source);
+    this.collisionIndex.set(key, holders);
+  }
+
+  /** Forget a file the mount removed or moved. */
+  forget(disk: string): void {
+    if (!(disk in this.data.files)) return;
+    delete this.data.files[disk];
+    const key = this.collisionKeys.get(disk);
+    this.collisionKeys.delete(disk);
+    const holders = key === undefined ? undefined : this.collisionIndex.get(key);
+    holders?.delete(disk);
+    if (key !== undefined && holders?.size === 0) this.collisionIndex.delete(key);
+  }
+
+  /** Whether a disk path would land on a file written for another source (case or normalization twins). */
+  collides(disk: string, source: string): boolean {
+    const holders = this.collisionIndex.get(collisionKey(disk));
+    if (!holders) return false;
+    for (const other of holders.values()) if (other !== source) return true;
+    return false;
   }
 }

@@ -8,97 +8,27 @@
 import { EventEmitter } from 'node:events';
 import { contentHash } from '../engine/content-hash';
 import { BlobUnavailableError } from '../engine/blob-store';
-import { formatBytes, type FileEntry, type KnowledgeBase } from '../engine/knowledge-base';
+import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
 import { SerialQueue } from '../engine/serial';
 import { FileWriter, type MountFileSystem, type WriteJob } from './file-writer';
 import { MountState, type MountedFile } from './mount-state';
-import { checkPath, collisionKey, screenPaths, type PathLimits, type PathRejection } from './path-policy';
-import { conflictCopyPath, hasStub, lazyStub } from './mount-files';
+import { checkPath, type PathRejection } from './path-policy';
+import { hasStub, lazyStub } from './mount-files';
+import { LocalChanges } from './local-changes';
+import {
+  DEFAULT_MOUNT_LIMITS, MountError, emptySummary,
+  type DriftRestored, type MountLimits, type MountMode, type MountOptions, type MountProgress, type NoteRenderer, type SyncSummary,
+} from './mount-types';
+import { prefetchBlobs } from './blob-prefetch';
+import { screenEntries, type Planned } from './mount-screen';
 
-/** Full mounts keep every byte local; lazy mounts write stubs and fetch a note when it is opened. */
-export type MountMode = 'full' | 'lazy';
-
-/** Caps on what one knowledge base may put on this disk. */
-export interface MountLimits {
-  maxFileBytes: number;
-  maxFiles: number;
-  maxTotalBytes: number;
-  paths?: Partial<PathLimits>;
-}
+export * from './mount-types';
 
 const RETRY_MIN_MS = 1000;
 /** Live updates save the mount state at most this often (it is a cache: a full sync rebuilds it). */
 const SAVE_COALESCE_MS = 250;
 const RETRY_MAX_MS = 30_000;
 
-export const DEFAULT_MOUNT_LIMITS: MountLimits = {
-  maxFileBytes: 100 * 1024 * 1024,
-  maxFiles: 50_000,
-  maxTotalBytes: 10 * 1024 * 1024 * 1024,
-};
-
-/** Turns a knowledge base's bytes into what is written for a note (the plugin neutralizes scripts here). */
-export type NoteRenderer = (entry: FileEntry, bytes: Uint8Array) => Uint8Array;
-
-export interface MountOptions {
-  kb: KnowledgeBase;
-  /** The folder the knowledge base appears in (created if missing). */
-  root: string;
-  /** Where the mount keeps its record of what it wrote; must be outside the vault. */
-  stateFile: string;
-  mode?: MountMode;
-  limits?: Partial<MountLimits>;
-  /** More remote deletions than this in one update wait for `confirmDeletions()`. */
-  massDeleteThreshold?: number;
-  render?: NoteRenderer;
-  /** Timeout for fetching a file on demand. */
-  fetchTimeoutMs?: number;
-  /** Clock for conflict-copy names (tests pin it). */
-  now?: () => Date;
-  /** How files reach the disk; defaults to the confined, atomic FileWriter on `root`. */
-  fileSystem?: MountFileSystem;
-}
-
-/** Progress of a sync, for progress bars. */
-export interface MountProgress {
-  phase: 'listing' | 'downloading' | 'writing' | 'done';
-  files: number;
-  totalFiles: number;
-  bytes: number;
-  totalBytes: number;
-}
-
-/** A local change the mount undid, keeping the user's text. */
-export interface DriftRestored {
-  path: string;
-  conflictCopy: string | null;
-  kind: 'edited' | 'deleted';
-}
-
-/** One change a sync made on disk. */
-export type MountChange = { type: 'write' | 'remove'; path: string } | { type: 'move'; path: string; from: string };
-
-export interface SyncSummary {
-  /** What changed on disk, in order (the demo prints these with their latency). */
-  changes: MountChange[];
-  written: number;
-  removed: number;
-  moved: number;
-  unchanged: number;
-  rejected: PathRejection[];
-  restored: DriftRestored[];
-  heldDeletions: number;
-  errors: { path: string; message: string }[];
-  /** Files whose bytes no connected peer had; the mount retries them. */
-  unavailable: number;
-}
-
-/** Errors a caller can act on. */
-export class MountError extends Error {
-  constructor(readonly code: 'no-peer' | 'not-mounted' | 'rejected', message: string) {
-    super(message);
-  }
-}
 
 type Events = {
   progress: [MountProgress];
@@ -108,11 +38,6 @@ type Events = {
   'deletions-held': [{ count: number; paths: string[] }];
   error: [Error];
 };
-
-interface Planned {
-  disk: string;
-  entry: FileEntry;
-}
 
 /** A knowledge base written into a folder. */
 export class Mount extends EventEmitter<Events> {
@@ -125,14 +50,12 @@ export class Mount extends EventEmitter<Events> {
   private readonly massDeleteThreshold: number;
   private readonly render: NoteRenderer | undefined;
   private readonly fetchTimeoutMs: number;
-  private readonly now: () => Date;
+  private readonly localChanges: LocalChanges;
   private readonly work = new SerialQueue();
   private heldRemovals: string[] = [];
   private needsFullSync = true;
   private retryTimer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
-  private readonly collisionIndex = new Map<string, Map<string, string>>();
-  private readonly collisionKeys = new Map<string, string>();
   private retryDelayMs = RETRY_MIN_MS;
   private updateScheduled = false;
   private closed = false;
@@ -153,13 +76,12 @@ export class Mount extends EventEmitter<Events> {
     this.massDeleteThreshold = opts.massDeleteThreshold ?? 100;
     this.render = opts.render;
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 15_000;
-    this.now = opts.now ?? (() => new Date());
+    this.localChanges = new LocalChanges(this.writer, opts.now ?? (() => new Date()));
   }
 
   /** Load the record of the last run, reconcile the folder against the knowledge base, then follow it. */
   async start(): Promise<SyncSummary> {
     await this.state.load();
-    for (const [disk, file] of Object.entries(this.state.data.files)) this.remember(disk, file);
     await this.writer.sweepTemps();
     const summary = await this.work.run(() => this.fullSync());
     this.kb.on('update', this.onUpdate);
@@ -226,7 +148,7 @@ export class Mount extends EventEmitter<Events> {
         if (known.stub || (wanted && !wanted.has(known.source))) continue;
         const entry = await this.kb.stat(known.source, { wait: false }).catch(() => null);
         if (!entry || entry.kind === 'attachment') continue;
-        const drift = await this.keepLocalChange(disk, known);
+        const drift = await this.localChanges.keep(disk, known);
         if (drift) this.emit('restored', drift);
         plan.push({ disk, entry });
       }
@@ -246,7 +168,7 @@ export class Mount extends EventEmitter<Events> {
       for (const path of targets) {
         const known = this.state.data.files[path];
         if (!known) continue;
-        const drift = await this.keepLocalChange(path, known);
+        const drift = await this.localChanges.keep(path, known);
         if (!drift) continue;
         restored.push(drift);
         const entry = await this.kb.stat(known.source, { wait: false }).catch(() => null);
@@ -309,14 +231,14 @@ export class Mount extends EventEmitter<Events> {
     this.emit('progress', { phase: 'listing', files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 });
     const entries = new Map<string, FileEntry>();
     for await (const entry of this.kb.files()) entries.set(entry.path, entry);
-    const plan = this.screen([...entries.values()], summary);
+    const plan = screenEntries(this.state, this.limits, [...entries.values()], summary);
     const wanted = new Map(plan.map((planned) => [planned.disk, planned]));
 
     const changed: Planned[] = [];
     for (const planned of plan) {
       const known = this.state.data.files[planned.disk];
       if (known && known.hash === planned.entry.hash.toString('hex') && known.source === planned.entry.path) {
-        const drift = await this.keepLocalChange(planned.disk, known);
+        const drift = await this.localChanges.keep(planned.disk, known);
         if (!drift) {
           summary.unchanged++;
           continue;
@@ -324,7 +246,7 @@ export class Mount extends EventEmitter<Events> {
         summary.restored.push(drift);
       } else if (!known) {
         // A file we never wrote is in the way: keep its text as a conflict copy before replacing it.
-        await this.keepForeignFile(planned.disk, planned.entry, summary);
+        await this.localChanges.keepForeign(planned.disk, planned.entry, summary);
       }
       changed.push(planned);
     }
@@ -363,15 +285,15 @@ export class Mount extends EventEmitter<Events> {
       const index = deletes.findIndex((gone) => gone.hash.equals(put.hash) && bySource.has(gone.path) && !bySource.has(put.path));
       if (index < 0) continue;
       const verdict = checkPath(put.path, this.limits.paths);
-      if (!verdict.ok || this.collides(verdict.path, deletes[index].path)) continue;
+      if (!verdict.ok || this.state.collides(verdict.path, deletes[index].path)) continue;
       const [gone] = deletes.splice(index, 1);
       const fromDisk = bySource.get(gone.path)!;
       const known = this.state.data.files[fromDisk];
-      if (await this.keepLocalChange(fromDisk, known)) continue; // drifted: rewrite instead of moving
+      if (await this.localChanges.keep(fromDisk, known)) continue; // drifted: rewrite instead of moving
       try {
         await this.writer.move(fromDisk, verdict.path);
-        this.forget(fromDisk);
-        this.remember(verdict.path, { ...known, source: put.path });
+        this.state.forget(fromDisk);
+        this.state.remember(verdict.path, { ...known, source: put.path });
         bySource.delete(gone.path);
         bySource.set(put.path, verdict.path);
         moved.add(put);
@@ -381,16 +303,16 @@ export class Mount extends EventEmitter<Events> {
         summary.errors.push({ path: put.path, message: errorMessage(err) });
       }
     }
-    const plan = this.screen(puts.filter((put) => !moved.has(put)), summary, bySource);
+    const plan = screenEntries(this.state, this.limits, puts.filter((put) => !moved.has(put)), summary, { incremental: true });
     const changed: Planned[] = [];
     for (const planned of plan) {
       const known = this.state.data.files[planned.disk];
       if (known?.hash === planned.entry.hash.toString('hex')) continue;
       if (known) {
-        const drift = await this.keepLocalChange(planned.disk, known);
+        const drift = await this.localChanges.keep(planned.disk, known);
         if (drift) summary.restored.push(drift);
       } else {
-        await this.keepForeignFile(planned.disk, planned.entry, summary);
+        await this.localChanges.keepForeign(planned.disk, planned.entry, summary);
       }
       changed.push(planned);
     }
@@ -421,67 +343,6 @@ export class Mount extends EventEmitter<Events> {
     this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
   }
 
-  /** Path policy, collisions and caps: decides which entries are written, and where. */
-  private screen(entries: FileEntry[], summary: SyncSummary, existing?: Map<string, string>): Planned[] {
-    const { accepted, rejected } = screenPaths(entries.map((entry) => entry.path), this.limits.paths);
-    summary.rejected.push(...rejected);
-    const byPath = new Map(entries.map((entry) => [entry.path, entry]));
-    let totalBytes = existing ? Object.values(this.state.data.files).reduce((sum, file) => sum + file.size, 0) : 0;
-    let totalFiles = existing ? Object.keys(this.state.data.files).length : 0;
-    const plan: Planned[] = [];
-    for (const { source, path } of accepted) {
-      const entry = byPath.get(source)!;
-      if (existing && this.collides(path, source)) {
-        summary.rejected.push({ path: source, reason: 'collision', message: `"${source}" would land on the same file as another entry on a case-insensitive or normalizing file system.` });
-        continue;
-      }
-      if (entry.size > this.limits.maxFileBytes) {
-        summary.rejected.push({ path: source, reason: 'too-long', message: `"${source}" is ${formatBytes(entry.size)}, over this mount's ${formatBytes(this.limits.maxFileBytes)} file limit.` });
-        continue;
-      }
-      const isNew = !existing || !this.state.data.files[path];
-      if (isNew && (totalFiles + 1 > this.limits.maxFiles || totalBytes + entry.size > this.limits.maxTotalBytes)) {
-        summary.rejected.push({ path: source, reason: 'too-long', message: `"${source}" was left out: this knowledge base is over the mount's limit of ${this.limits.maxFiles} files or ${formatBytes(this.limits.maxTotalBytes)}.` });
-        continue;
-      }
-      if (isNew) {
-        totalFiles++;
-        totalBytes += entry.size;
-      }
-      plan.push({ disk: path, entry });
-    }
-    return plan;
-  }
-
-  /** Whether a new disk path would collide with a file written for another source. */
-  private collides(disk: string, source: string): boolean {
-    const holders = this.collisionIndex.get(collisionKey(disk));
-    if (!holders) return false;
-    for (const other of holders.values()) if (other !== source) return true;
-    return false;
-  }
-
-  /** Record a file the mount wrote (and index its collision key, so checks stay O(1) per entry). */
-  private remember(disk: string, file: MountedFile): void {
-    this.forget(disk);
-    this.state.data.files[disk] = file;
-    const key = collisionKey(disk);
-    this.collisionKeys.set(disk, key);
-    const holders = this.collisionIndex.get(key) ?? new Map<string, string>();
-    holders.set(disk, file.source);
-    this.collisionIndex.set(key, holders);
-  }
-
-  private forget(disk: string): void {
-    if (!(disk in this.state.data.files)) return;
-    delete this.state.data.files[disk];
-    const key = this.collisionKeys.get(disk);
-    this.collisionKeys.delete(disk);
-    const holders = key === undefined ? undefined : this.collisionIndex.get(key);
-    holders?.delete(disk);
-    if (key !== undefined && holders?.size === 0) this.collisionIndex.delete(key);
-  }
-
   /** Persist the state soon, coalescing the saves of a burst of live updates. */
   private scheduleSave(): void {
     if (this.saveTimer) return;
@@ -496,7 +357,10 @@ export class Mount extends EventEmitter<Events> {
     const totalBytes = plan.reduce((sum, planned) => sum + planned.entry.size, 0);
     const progress: MountProgress = { phase: opts.fetch ? 'downloading' : 'writing', files: 0, totalFiles: plan.length, bytes: 0, totalBytes };
     this.emit('progress', { ...progress });
-    if (opts.fetch) await this.downloadBlobs(plan, progress);
+    if (opts.fetch) {
+      this.emit('progress', { ...progress, phase: 'downloading' });
+      await prefetchBlobs(this.kb, plan.map((planned) => planned.entry), this.fetchTimeoutMs);
+    }
     // Read in slices so memory stays bounded however large the knowledge base is.
     const SLICE = 256;
     for (let start = 0; start < plan.length && !this.closed; start += SLICE) {
@@ -524,7 +388,7 @@ export class Mount extends EventEmitter<Events> {
       progress.phase = 'writing';
       const errors = await this.writer.writeMany(jobs, (job) => {
         const { planned, stub } = job as (typeof jobs)[number];
-        this.remember(planned.disk, {
+        this.state.remember(planned.disk, {
           source: planned.entry.path,
           hash: planned.entry.hash.toString('hex'),
           written: contentHash(job.bytes).toString('hex'),
@@ -541,29 +405,9 @@ export class Mount extends EventEmitter<Events> {
     }
   }
 
-  /** Full mounts fetch every needed block in a few large requests before writing (all data local). */
-  private async downloadBlobs(plan: Planned[], progress: MountProgress): Promise<void> {
-    const ranges = new Map<string, { ref: FileEntry['blob']; end: number; start: number }>();
-    for (const { entry } of plan) {
-      if (entry.blob.blockLength === 0) continue;
-      const id = entry.blob.core.toString('hex');
-      const range = ranges.get(id) ?? { ref: entry.blob, start: Infinity, end: 0 };
-      range.start = Math.min(range.start, entry.blob.blockOffset);
-      range.end = Math.max(range.end, entry.blob.blockOffset + entry.blob.blockLength);
-      ranges.set(id, range);
-    }
-    this.emit('progress', { ...progress, phase: 'downloading' });
-    const downloads = Promise.all([...ranges.values()].map(({ ref, start, end }) =>
-      this.kb.blobs.download({ ...ref, blockOffset: start, blockLength: end - start }).catch(() => undefined)));
-    // Bounded: with no peer online, what is missing is reported and retried on the next update.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([downloads, new Promise((resolve) => { timer = setTimeout(resolve, this.fetchTimeoutMs); })]);
-    clearTimeout(timer);
-  }
-
   /** A lazy attachment: known to the mount, nothing on disk until fetched. */
   private recordAbsent(planned: Planned): void {
-    this.remember(planned.disk, {
+    this.state.remember(planned.disk, {
       source: planned.entry.path,
       hash: planned.entry.hash.toString('hex'),
       written: '',
@@ -591,10 +435,10 @@ export class Mount extends EventEmitter<Events> {
       const known = this.state.data.files[path];
       if (!known) continue;
       // A file the user changed is kept as a conflict copy, never deleted with the remote.
-      await this.keepLocalChange(path, known);
+      await this.localChanges.keep(path, known);
       try {
         await this.writer.remove(path);
-        this.forget(path);
+        this.state.forget(path);
         summary.removed++;
         summary.changes.push({ type: 'remove', path });
       } catch (err) {
@@ -602,38 +446,6 @@ export class Mount extends EventEmitter<Events> {
       }
     }
   }
-
-  /** If the disk no longer holds what we wrote, save the user's version as a conflict copy. */
-  private async keepLocalChange(path: string, known: MountedFile): Promise<DriftRestored | null> {
-    const bytes = await this.writer.read(path).catch(() => null);
-    if (bytes === null) return known.written === '' ? null : { path, conflictCopy: null, kind: 'deleted' };
-    if (contentHash(bytes).toString('hex') === known.written) return null;
-    const copy = await this.saveConflictCopy(path, bytes);
-    return { path, conflictCopy: copy, kind: 'edited' };
-  }
-
-  /** Write a user's text beside the original under a name that is not taken. */
-  private async saveConflictCopy(path: string, bytes: Uint8Array): Promise<string> {
-    const when = this.now();
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const copy = conflictCopyPath(path, when, attempt);
-      if ((await this.writer.read(copy).catch(() => null)) !== null) continue;
-      await this.writer.write({ path: copy, bytes });
-      return copy;
-    }
-    throw new Error(`Could not find a free name for a conflict copy of "${path}".`);
-  }
-
-  private async keepForeignFile(path: string, entry: FileEntry, summary: SyncSummary): Promise<void> {
-    const bytes = await this.writer.read(path).catch(() => null);
-    if (bytes === null || contentHash(bytes).equals(entry.hash)) return;
-    const copy = await this.saveConflictCopy(path, bytes);
-    summary.restored.push({ path, conflictCopy: copy, kind: 'edited' });
-  }
-}
-
-function emptySummary(): SyncSummary {
-  return { changes: [], written: 0, removed: 0, moved: 0, unchanged: 0, rejected: [], restored: [], heldDeletions: 0, errors: [], unavailable: 0 };
 }
 
 function errorMessage(err: unknown): string {

@@ -1,0 +1,41 @@
+// A mount never loses a user's words: before it rewrites or removes a file that no longer holds what the
+// mount wrote, the user's version is saved beside it as a conflict copy under a name that is not taken.
+import { contentHash } from '../engine/content-hash';
+import type { FileEntry } from '../engine/knowledge-base';
+import type { MountFileSystem } from './file-writer';
+import { conflictCopyPath } from './mount-files';
+import type { MountedFile } from './mount-state';
+import type { DriftRestored, SyncSummary } from './mount-types';
+
+/** Detects local edits and deletions of mounted files and keeps the user's text. */
+export class LocalChanges {
+  constructor(private readonly writer: MountFileSystem, private readonly now: () => Date) {}
+
+  /** If the disk no longer holds what the mount wrote, save the user's version; null when unchanged. */
+  async keep(path: string, known: MountedFile): Promise<DriftRestored | null> {
+    const bytes = await this.writer.read(path).catch(() => null);
+    if (bytes === null) return known.written === '' ? null : { path, conflictCopy: null, kind: 'deleted' };
+    if (contentHash(bytes).toString('hex') === known.written) return null;
+    const copy = await this.saveCopy(path, bytes);
+    return { path, conflictCopy: copy, kind: 'edited' };
+  }
+
+  /** A file the mount never wrote is in the way of an entry: keep its text unless it already matches. */
+  async keepForeign(path: string, entry: FileEntry, summary: SyncSummary): Promise<void> {
+    const bytes = await this.writer.read(path).catch(() => null);
+    if (bytes === null || contentHash(bytes).equals(entry.hash)) return;
+    const copy = await this.saveCopy(path, bytes);
+    summary.restored.push({ path, conflictCopy: copy, kind: 'edited' });
+  }
+
+  private async saveCopy(path: string, bytes: Uint8Array): Promise<string> {
+    const when = this.now();
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const copy = conflictCopyPath(path, when, attempt);
+      if ((await this.writer.read(copy).catch(() => null)) !== null) continue;
+      await this.writer.write({ path: copy, bytes });
+      return copy;
+    }
+    throw new Error(`Could not find a free name for a conflict copy of "${path}".`);
+  }
+}
