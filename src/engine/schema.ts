@@ -4,6 +4,7 @@
 // from any writer can be skipped instead of closing the base on every peer that replays it. Decoders are
 // strict (unknown types, bad lengths and trailing bytes are rejected) and never throw to their caller.
 import c, { type Encoding, type State } from 'compact-encoding';
+import { decodeStrict } from './strict-encoding';
 
 /** The newest op schema this build understands. An op with a higher version stops the base ("upgrade needed"). */
 export const SCHEMA_VERSION = 1;
@@ -437,13 +438,7 @@ export const statsEncoding: Encoding<ViewStats> = {
 
 /** Decode a view record strictly; view records come from replicas, so they are untrusted too. */
 export function decodeRecord<T>(encoding: Encoding<T>, bytes: Uint8Array): T | null {
-  try {
-    const state = c.state(0, bytes.byteLength, bytes);
-    const value = encoding.decode(state);
-    return state.start === state.end ? value : null;
-  } catch {
-    return null;
-  }
+  return decodeStrict(encoding, bytes);
 }
 
 /** Encode a view record. */

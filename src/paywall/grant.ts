@@ -11,7 +11,7 @@ import type { Encoding } from 'compact-encoding';
 import type { Identity, KeyPair } from '../engine/identity';
 import { MAX_PRICE_SATS } from './paid-frontmatter';
 import { KB_KEY_BYTES, KEY_ID_BYTES, NOTE_ID_BYTES, NOTE_KEY_BYTES } from './note-keys';
-import { boundedBytes, canonicalUint, check, decodeStrict, encodeStrict, fixedBytes } from './strict-encoding';
+import { boundedBytes, canonicalUint, check, decodeStrict, encodeStrict, fixedBytes } from '../engine/strict-encoding';
 
 /** The grant and receipt formats this build writes and reads. */
 export const GRANT_VERSION = 1;

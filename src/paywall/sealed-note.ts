@@ -15,7 +15,7 @@ import {
   decodeStrict,
   encodeStrict,
   fixedBytes,
-} from './strict-encoding';
+} from '../engine/strict-encoding';
 import type { Encoding } from 'compact-encoding';
 
 /** The envelope format this build writes and reads. */

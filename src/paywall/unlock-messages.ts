@@ -8,7 +8,7 @@
 // error    either way       typed refusal
 import c, { type Encoding, type State } from 'compact-encoding';
 import sodium from 'sodium-universal';
-import { boundedBytes, boundedText, canonicalUint, check, decodeStrict, encodeStrict, fixedBytes } from './strict-encoding';
+import { boundedBytes, boundedText, canonicalUint, check, decodeStrict, encodeStrict, fixedBytes } from '../engine/strict-encoding';
 import { NOTE_ID_BYTES } from './note-keys';
 
 /** The protocol name on the Protomux connection; the channel id is the knowledge base's discovery key. */

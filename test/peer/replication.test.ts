@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Testnet } from 'hyperdht/testnet.js';
 import { Teardown } from '../support/temp';
+import { sameTree, tree } from '../support/folders';
 import { eventually, localTestnet, openPeer } from '../support/network';
 
 let teardown: Teardown;
@@ -14,18 +15,6 @@ beforeEach(async () => {
 });
 afterEach(() => teardown.run());
 
-async function tree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (rel: string) => {
-    for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(child);
-      else out[child] = (await readFile(path.join(dir, child))).toString('base64');
-    }
-  };
-  await walk('');
-  return out;
-}
 
 describe('sharing and subscribing over a local DHT', () => {
   it('syncs a shared folder to a subscriber and follows live edits, renames and deletions', async () => {
@@ -40,13 +29,13 @@ describe('sharing and subscribing over a local DHT', () => {
     const mountDir = path.join(await teardown.dir('tzimtzum-reader-vault-'), 'Knowledge bases', 'Demo KB');
     const reader = await openPeer(teardown, testnet);
     await reader.subscribe(shared.link, mountDir);
-    await eventually(async () => JSON.stringify(await tree(mountDir)) === JSON.stringify(await tree(vault)), 'initial sync');
+    await eventually(async () => sameTree(vault, mountDir), 'initial sync');
 
     await writeFile(path.join(vault, 'Welcome.md'), '# Welcome, edited');
     await eventually(async () => (await readFile(path.join(mountDir, 'Welcome.md'), 'utf8').catch(() => '')) === '# Welcome, edited', 'live edit');
     await rename(path.join(vault, 'Topics/Idea.md'), path.join(vault, 'Topics/Renamed.md'));
     await rm(path.join(vault, 'Welcome.md'));
-    await eventually(async () => JSON.stringify(await tree(mountDir)) === JSON.stringify(await tree(vault)), 'rename and delete');
+    await eventually(async () => sameTree(vault, mountDir), 'rename and delete');
     expect(Object.keys(await tree(mountDir))).toEqual(['Topics/Renamed.md']);
   });
 });

@@ -1,9 +1,10 @@
 // Subscribing over a local DHT: initial sync, offline reads, serving from replicas, reconnection, lazy mounts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Testnet } from 'hyperdht/testnet.js';
 import { Teardown } from '../support/temp';
+import { sameTree, tree } from '../support/folders';
 import { eventually, localTestnet, openPeer, peerDataDir } from '../support/network';
 import { generateVault } from '../support/vault-generator';
 import type { Peer } from '../../src/peer/peer';
@@ -17,24 +18,7 @@ beforeEach(async () => {
 });
 afterEach(() => teardown.run());
 
-async function tree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (rel: string) => {
-    for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
-      if (entry.name.startsWith('.')) continue;
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(child);
-      else out[child] = (await readFile(path.join(dir, child))).toString('base64');
-    }
-  };
-  await walk('');
-  return out;
-}
 
-async function sameTree(a: string, b: string): Promise<boolean> {
-  const [left, right] = [await tree(a), await tree(b)];
-  return Object.keys(left).length === Object.keys(right).length && Object.entries(left).every(([k, v]) => right[k] === v);
-}
 
 async function closeLater(peer: Peer): Promise<void> {
   await peer.close(); // idempotent: teardown may close it again

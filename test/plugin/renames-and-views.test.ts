@@ -53,7 +53,7 @@ describe('renames through the vault', () => {
     await b.t.vault.delete(b.t.vault.getFileByPath('Knowledge bases/Shared/Welcome.md')!);
     await b.plugin.idle();
     await eventually(async () => (await readFile(path.join(b.vaultDir, 'Knowledge bases/Shared/Welcome.md'), 'utf8').catch(() => '')) === '# Welcome\n', 'the restore');
-    expect(notices.some((n) => n.message.includes('Welcome.md') && n.message.includes('restored'))).toBe(true);
+    await eventually(() => notices.some((n) => n.message.includes('Welcome.md') && n.message.includes('restored')), 'the restore notice');
   });
 });
 

@@ -82,7 +82,7 @@ describe('sharing from one vault and subscribing from another', () => {
     const copies = (await readdir(mounted(b, ''))).filter((name) => name.startsWith('Welcome (local edit'));
     expect(copies).toHaveLength(1);
     expect(await readFile(mounted(b, copies[0]), 'utf8')).toBe('my own words\n');
-    expect(notices.some((n) => n.message.includes('read-only') && n.message.includes(copies[0]))).toBe(true);
+    await eventually(() => notices.some((n) => n.message.includes('read-only') && n.message.includes(copies[0])), 'the conflict-copy notice');
   });
 
   it('neutralizes executable code by default', async () => {
@@ -125,7 +125,7 @@ describe('sharing from one vault and subscribing from another', () => {
       },
     });
     await subscribeThroughLink(b, await shareResearch(a));
-    expect(notices.some((n) => n.message.startsWith('Templater runs commands in new notes'))).toBe(true);
+    await eventually(() => notices.some((n) => n.message.startsWith('Templater runs commands in new notes')), 'the Templater warning');
   });
 
   it('refuses to mount a knowledge base inside a folder this vault shares', async () => {

@@ -1,6 +1,6 @@
-// Strict compact-encoding pieces shared by the paid-note envelope and the grant format.
+// Strict compact-encoding pieces shared by every format read from untrusted replicas and peers.
 //
-// Both formats are read from untrusted replicas, so every piece rejects what it does not expect: fixed
+// They are read from untrusted replicas and peers, so every piece rejects what it does not expect: fixed
 // lengths, bounded sizes, canonical integers (one byte string per value), well-formed UTF-8, no trailing
 // bytes. Decoded bytes are copied, so a decoded value never aliases (or keeps alive) the caller's buffer.
 import c, { type Encoding, type State } from 'compact-encoding';
