@@ -78,6 +78,8 @@ export interface PeerApi {
   preview(link: string, opts?: { timeoutMs?: number; maxFiles?: number }): Promise<KnowledgeBasePreview>;
   fetchStub(id: string, path: string): Promise<void>;
   checkDrift(id: string, paths: string[]): Promise<DriftRestored[]>;
+  /** Write a subscription's notes again with the current rendering (after the reader changed an opt-in). */
+  rerender(id: string): Promise<number>;
   confirmDeletions(id: string): Promise<number>;
   identity(dataDir: string): Promise<IdentityInfo>;
   createIdentity(dataDir: string): Promise<IdentityInfo>;
@@ -224,6 +226,11 @@ export class LocalPeerApi implements PeerApi {
   async checkDrift(id: string, paths: string[]): Promise<DriftRestored[]> {
     const mount = this.running().mountOf(id);
     return mount ? mount.checkDrift(paths) : [];
+  }
+
+  async rerender(id: string): Promise<number> {
+    const mount = this.running().mountOf(id);
+    return mount ? mount.rerender() : 0;
   }
 
   async confirmDeletions(id: string): Promise<number> {

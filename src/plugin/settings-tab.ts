@@ -73,10 +73,11 @@ export class TzimtzumSettingTab extends PluginSettingTab {
     for (const kb of this.ctx.index.all().filter((item) => item.status.role === 'subscribed')) {
       new Setting(containerEl)
         .setName(`Allow executable code in "${kb.status.title}"`)
-        .setDesc('Applies to notes written from now on. Turn on only if you trust the author.')
+        .setDesc('Writes its notes again with code blocks as the author wrote them. Turn on only if you trust the author.')
         .addToggle((toggle) => toggle.setValue(settings.allowCode.includes(kb.status.id)).onChange(async (on) => {
           settings.allowCode = settings.allowCode.filter((id) => id !== kb.status.id).concat(on ? [kb.status.id] : []);
           await this.ctx.save();
+          await this.run(() => this.ctx.api.rerender(kb.status.id), on ? 'Executable code is allowed in this knowledge base now.' : 'Executable code is neutralized in this knowledge base again.');
         }));
     }
     const warning = containerEl.createDiv({ cls: 'tzimtzum-settings-warning' });

@@ -97,6 +97,19 @@ describe('sharing from one vault and subscribing from another', () => {
     expect(block.find('.tzimtzum-untrusted-badge').textContent).toContain('not run');
   });
 
+  it('rewrites notes already on disk when the subscriber opts in to executable code later', async () => {
+    const a = await pluginVault(teardown, testnet, { files: AUTHOR_FILES });
+    const b = await pluginVault(teardown, testnet);
+    await subscribeThroughLink(b, await shareResearch(a));
+    await eventually(async () => (await readFile(mounted(b, 'Scripts.md'), 'utf8').catch(() => '')).includes('tzimtzum-untrusted'), 'the neutralized note');
+    const id = (await b.plugin.api!.list()).find((kb) => kb.role === 'subscribed')!.id;
+    b.plugin.options.allowCode.push(id);
+    expect(await b.plugin.api!.rerender(id)).toBeGreaterThan(0);
+    const text = await readFile(mounted(b, 'Scripts.md'), 'utf8');
+    expect(text).toContain('```dataviewjs');
+    expect((await readdir(mounted(b, ''))).some((name) => name.includes('local edit'))).toBe(false); // not mistaken for a user edit
+  });
+
   it('writes executable code as published when the subscriber opts in', async () => {
     const a = await pluginVault(teardown, testnet, { files: AUTHOR_FILES });
     const b = await pluginVault(teardown, testnet);
