@@ -353,7 +353,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   /** Download the whole view and every file's bytes, so the replica is complete offline. */
   async downloadAll(onProgress?: (done: number, bytes: number) => void): Promise<void> {
-    await this.view.core.download({ start: 0, end: -1 }).done().catch(() => undefined);
+    // A bounded range: `end: -1` would be a live download whose `done()` never resolves.
+    await this.view.core.download({ start: 0, end: this.view.core.length }).done().catch(() => undefined);
     let done = 0;
     let bytes = 0;
     for await (const entry of this.files()) {

@@ -365,8 +365,24 @@ export class Peer extends EventEmitter<Events> {
       mount.on('deletions-held', (held) => this.emit('deletions-held', record.id, { ...held, side: 'mount' }));
       mount.on('error', (err) => this.emit('error', record.id, err.message));
     } else {
-      // Seeding: keep a complete replica so others can sync from this peer.
-      kb.on('update', () => void kb.downloadAll().catch(() => undefined));
+      // Seeding: keep a complete replica so others can sync from this peer (one pass at a time, and one
+      // more after it when updates arrived meanwhile).
+      let running: Promise<void> | null = null;
+      let again = false;
+      const seed = (): void => {
+        if (running) {
+          again = true;
+          return;
+        }
+        running = kb.downloadAll().catch(() => undefined).finally(() => {
+          running = null;
+          if (again) {
+            again = false;
+            seed();
+          }
+        });
+      };
+      kb.on('update', seed);
     }
     const open: OpenSubscription = { record, kb, mount };
     this.subscriptions.set(record.id, open);

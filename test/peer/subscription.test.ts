@@ -76,6 +76,25 @@ describe('subscribing', () => {
     await eventually(() => sameTree(vault, secondMount), 'second subscriber synced from the first', 30_000);
   });
 
+  it('keeps a knowledge base available from a seeding peer after the author goes offline', async () => {
+    const vault = await teardown.dir('tzimtzum-vault-');
+    await writeFile(path.join(vault, 'Seeded.md'), 'kept alive by a seeder');
+    await writeFile(path.join(vault, 'picture.bin'), Buffer.alloc(200_000, 5));
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault);
+    const seeder = await openPeer(teardown, testnet);
+    const seeded = await seeder.subscribe(shared.link, null);
+    expect(seeded.role).toBe('seeded');
+    const kb = seeder.knowledgeBase(shared.id)!;
+    await eventually(async () => (await kb.list()).entries.length === 2 && (await Promise.all((await kb.list()).entries.map((e) => kb.blobs.has(e.blob)))).every(Boolean), 'a complete replica on the seeder', 30_000);
+    await closeLater(author);
+
+    const reader = await openPeer(teardown, testnet);
+    const mountDir = path.join(await teardown.dir('tzimtzum-reader-'), 'KB');
+    await reader.subscribe(shared.link, mountDir);
+    await eventually(() => sameTree(vault, mountDir), 'a sync served by the seeder alone', 30_000);
+  });
+
   it('reconnects after the author\'s swarm is destroyed and recreated', async () => {
     const vault = await teardown.dir('tzimtzum-vault-');
     await writeFile(path.join(vault, 'a.md'), 'before');
