@@ -127,4 +127,35 @@ describe('paid notes', () => {
     await back.resume();
     await eventually(async () => (await readFile(stubFile, 'utf8')).includes(SECRET), 'the note granted after the restart', 30_000);
   });
+
+  it('keeps a bought note unlocked, and following edits, after both peers restart', async () => {
+    const { vault, author, authorData, reader, readerData, shared, stubFile } = await setUp();
+    await buy(reader, shared.id, stubFile);
+    await eventually(async () => (await readFile(stubFile, 'utf8')).includes(SECRET), 'the unlocked note');
+    await reader.close();
+    await author.close();
+    await writeFile(path.join(vault, 'Watering.md'), NOTE.replace('dawn', 'noon'));
+    const authorAgain = await openPeer(teardown, testnet, { dataDir: authorData });
+    await authorAgain.resume();
+    const readerAgain = await openPeer(teardown, testnet, { dataDir: readerData });
+    await readerAgain.resume();
+    await eventually(async () => (await readFile(stubFile, 'utf8')).includes('at noon'), 'the edit, decrypted after both restarted', 30_000);
+  });
+
+  it('honors a payment that settles after its invoice expired', async () => {
+    let clock = Date.now();
+    ledger = new LocalLedger({ now: () => clock });
+    await ledger.fund('reader', 100_000);
+    const { reader, shared, stubFile } = await setUp();
+    const stub = await readFile(stubFile, 'utf8');
+    const request = parseUnlockBlock(/```tzimtzum-unlock\n([\s\S]*?)```/.exec(stub)![1])!;
+    await eventually(() => reader.paywall.transport.links(reader.knowledgeBase(shared.id)!.discoveryKey).length > 0, 'an unlock channel');
+    const offer = await reader.paywall.requestOffer(shared.id, request.noteId);
+    // The payment leaves before the invoice expires but settles only after it (a slow route).
+    const readerRail = (reader.paywall.buyer as unknown as { opts: { rail: LocalRail } }).opts.rail;
+    readerRail.faults.delaySettleMs = 20 * 60 * 1000;
+    await reader.paywall.payWithWallet(offer.requestId, { maxFeeSats: 100 });
+    clock += 30 * 60 * 1000; // past the 10-minute expiry, and past the settlement
+    await eventually(async () => (await readFile(stubFile, 'utf8')).includes(SECRET), 'the late payment honored', 30_000);
+  });
 });
