@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { Identity, validateMnemonic } from '../engine/identity';
 import { identityExists, saveIdentity } from '../engine/identity-file';
 import { identityFileOf } from '../peer/peer';
+import { markRecoveryPending } from '../peer/device-recovery';
 import type { ParsedCommandLine } from './options';
 import { UsageError } from './options';
 import type { Output } from './output';
@@ -23,7 +24,11 @@ export async function initCommand(cli: ParsedCommandLine, out: Output): Promise<
     await saveIdentity(file, { mnemonic: words, deviceIndex }, { passphrase });
     const identity = new Identity(words);
     out.say(`Imported identity ${identity.fingerprint()} as device ${deviceIndex}.`, { event: 'identity', fingerprint: identity.fingerprint(), deviceIndex, imported: true });
-    if (cli.flags.device !== undefined) out.say(`Device ${deviceIndex} is reused: run this device only after the lost one is gone for good, and let it sync before sharing.`);
+    if (cli.flags.device !== undefined) {
+      // Reusing an index: nothing may be written before that device's history is back from peers.
+      await markRecoveryPending(cli.global.dataDir, deviceIndex);
+      out.say(`Device ${deviceIndex} is reused. Run "tzimtzum recover" while a peer that follows your knowledge bases is online; sharing waits until then.`);
+    }
     return;
   }
   const identity = Identity.create();

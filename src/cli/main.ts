@@ -3,7 +3,7 @@ import { initCommand } from './init-command';
 import { parseCommandLine, USAGE, UsageError } from './options';
 import { Output } from './output';
 import { serveCommand } from './serve-command';
-import { statusCommand, unsubscribeCommand } from './status-command';
+import { recoverCommand, statusCommand, unsubscribeCommand } from './status-command';
 import { testnetCommand } from './testnet-command';
 import { demoCommand } from './demo-command';
 
@@ -19,6 +19,7 @@ async function main(argv: string[]): Promise<number> {
       case 'seed': await serveCommand(cli, out); return 0;
       case 'unsubscribe': await unsubscribeCommand(cli, out); return 0;
       case 'status': await statusCommand(cli, out); return 0;
+      case 'recover': await recoverCommand(cli, out); return 0;
       case 'testnet': await testnetCommand(out); return 0;
       case 'demo': return await demoCommand(cli, out);
       case 'help':

@@ -51,6 +51,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         wallet: { type: 'string' },
         buy: { type: 'string', multiple: true },
         'max-fee': { type: 'string' },
+        kb: { type: 'string' },
       },
     });
   } catch (err) {
@@ -75,7 +76,9 @@ export const USAGE = `Usage: tzimtzum <command> [options]
 
 Commands:
   init [--import] [--device N]     Create an identity (24 recovery words), or import one from stdin
-  share <folder>                   Publish a folder as a knowledge base; prints its link, keeps serving
+  share <folder> [--kb <id>]       Publish a folder as a knowledge base; prints its link, keeps serving
+                                   (--kb attaches a knowledge base restored by recover)
+  recover                          After init --import --device N: restore that device's knowledge bases
   subscribe <link> <folder>        Follow a knowledge base into a read-only folder [--lazy]
                                    [--buy <note path>]... buy those paid notes with --wallet [--max-fee N]
   seed <link>...                   Keep knowledge bases available without mounting them

@@ -35,7 +35,7 @@ export async function serveCommand(cli: ParsedCommandLine, out: Output): Promise
     report(peer, out);
     await peer.resume();
     if (command === 'share') {
-      const shared = await peer.share(args[0], { title: flag(cli, 'title'), description: flag(cli, 'description'), author: flag(cli, 'author'), ignore: flag(cli, 'ignore')?.split(',') });
+      const shared = await peer.share(args[0], { title: flag(cli, 'title'), description: flag(cli, 'description'), author: flag(cli, 'author'), ignore: flag(cli, 'ignore')?.split(','), kb: flag(cli, 'kb') });
       // The link alone on its own line, so scripts can take it with `head -1` or a line reader.
       if (out.json) out.event({ event: 'shared', id: shared.id, link: shared.link, title: shared.title, folder: shared.folder });
       else process.stdout.write(`${shared.link}\n`);

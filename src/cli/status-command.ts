@@ -61,3 +61,16 @@ async function readLiveStatus(dataDir: string): Promise<{ pid: number; knowledge
     return null;
   }
 }
+
+/** Restore the knowledge bases of a reused device index from peers, then say how to attach their folders. */
+export async function recoverCommand(cli: ParsedCommandLine, out: Output): Promise<void> {
+  const peer = await Peer.open({ dataDir: cli.global.dataDir, bootstrap: cli.global.bootstrap, command: 'tzimtzum recover' });
+  try {
+    out.say('Looking for peers that hold this device\'s knowledge bases…');
+    const found = await peer.recover();
+    if (found.length === 0) out.say('No peer had a knowledge base of this device. Nothing to restore; you can share new folders now.', { event: 'recovered', knowledgeBases: [] });
+    else out.say(`Restored ${found.length} knowledge base(s). Attach each to its folder:\n${found.map((kb) => `  tzimtzum share <folder> --kb ${kb.id}   # ${kb.title}`).join('\n')}`, { event: 'recovered', knowledgeBases: found });
+  } finally {
+    await peer.close();
+  }
+}

@@ -21,7 +21,8 @@ import type { PathRejection } from '../mount/path-policy';
 import type { BootstrapNode } from '../net/dht-settings';
 import { formatShareLink, parseShareLink } from '../net/share-link';
 import { Swarm, type TopicStatus } from '../net/swarm';
-import { Registry, type ShareRecord, type SubscriptionRecord } from './registry';
+import { Registry, type RecoveredRecord, type ShareRecord, type SubscriptionRecord } from './registry';
+import { clearRecoveryPending, recoveryPending } from './device-recovery';
 import type { PaymentRail } from '../payments/payment-rail';
 import { PaidNotePublisher } from '../paywall/paid-publisher';
 import { Paywall } from '../paywall/paywall';
@@ -101,7 +102,7 @@ interface OpenSubscription {
 
 /** Errors the user can act on. */
 export class PeerError extends Error {
-  constructor(readonly code: 'already-shared' | 'already-subscribed' | 'unknown-kb' | 'own-kb' | 'folder-in-use', message: string) {
+  constructor(readonly code: 'already-shared' | 'already-subscribed' | 'unknown-kb' | 'own-kb' | 'folder-in-use' | 'recovery-pending', message: string) {
     super(message);
   }
 }
@@ -123,6 +124,7 @@ export class Peer extends EventEmitter<Events> {
   private readonly shares = new Map<string, OpenShare>();
   private readonly subscriptions = new Map<string, OpenSubscription>();
   private closing = false;
+  private recovering = false;
 
   private constructor(parts: {
     opts: PeerOptions; identity: Identity; deviceIndex: number; store: Corestore; swarm: Swarm; lock: StoreLock; registry: Registry; paywall: Paywall;
@@ -171,6 +173,7 @@ export class Peer extends EventEmitter<Events> {
       });
       swarm.on('stream', (stream, remote) => paywall.attach(stream, remote));
       peer = new Peer({ opts: { ...opts, dataDir }, identity, deviceIndex, store, swarm, lock, registry, paywall });
+      peer.recovering = await recoveryPending(dataDir);
       return peer;
     } catch (err) {
       await lock.release();
@@ -185,7 +188,7 @@ export class Peer extends EventEmitter<Events> {
   }
 
   /** Publish a folder as a knowledge base (or reopen the one it already is); returns its id and link. */
-  async share(folder: string, opts: { title?: string; description?: string; author?: string; ignore?: string[] } = {}): Promise<KnowledgeBaseStatus> {
+  async share(folder: string, opts: { title?: string; description?: string; author?: string; ignore?: string[]; kb?: string } = {}): Promise<KnowledgeBaseStatus> {
     const resolved = path.resolve(folder);
     const existing = this.registry.shares.find((share) => share.folder === resolved);
     if (existing) {
@@ -194,6 +197,18 @@ export class Peer extends EventEmitter<Events> {
     }
     const stat = await fs.stat(resolved).catch(() => null);
     if (!stat?.isDirectory()) throw new PeerError('unknown-kb', `${resolved} is not a folder. Give the path of a folder to share.`);
+    if (this.recovering) {
+      throw new PeerError('recovery-pending', `This device reuses device ${this.deviceIndex} of your identity. Run "tzimtzum recover" while a peer that follows your knowledge bases is online, before sharing from it.`);
+    }
+    if (opts.kb) {
+      // Attach a knowledge base restored by `recover` to its folder: the mirror reconciles, appending only differences.
+      const recovered = await this.registry.takeRecovered(opts.kb);
+      if (!recovered) throw new PeerError('unknown-kb', `No recovered knowledge base ${opts.kb}. Run "tzimtzum recover" to list them.`);
+      const record: ShareRecord = { id: recovered.id, namespace: recovered.namespace, folder: resolved, title: recovered.title, ignore: opts.ignore ?? [] };
+      await this.registry.upsertShare(record);
+      await this.openShare(record);
+      return this.statusOf(record.id)!;
+    }
     const namespace = this.registry.allocateShareNamespace();
     const kb = new KnowledgeBase({ store: this.store, namespace });
     await kb.ready();
@@ -204,6 +219,74 @@ export class Peer extends EventEmitter<Events> {
     await this.registry.upsertShare(record);
     await this.openShare(record);
     return this.statusOf(record.id)!;
+  }
+
+  /** Whether this device reuses a lost device's index and must `recover` before writing. */
+  get recoveryPending(): boolean {
+    return this.recovering;
+  }
+
+  /** Knowledge bases restored by `recover`, waiting for `share(folder, { kb })`. */
+  get recovered(): readonly RecoveredRecord[] {
+    return this.registry.recovered;
+  }
+
+  /**
+   * Restore the knowledge bases this device index wrote, from the peers that hold them: for each of the
+   * device's sequential namespaces, wait (bounded) for a peer, bring the writer core and blob core up to
+   * the length peers have signed, and record the knowledge base. Stops after two namespaces nobody has.
+   */
+  async recover(opts: { timeoutMs?: number; probeMs?: number; scan?: number } = {}): Promise<RecoveredRecord[]> {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    // After the first namespace, a shorter wait tells "nobody has it" (the end of the device's history).
+    const probeMs = opts.probeMs ?? 5_000;
+    const found: RecoveredRecord[] = [...this.registry.recovered];
+    let last = 0;
+    let misses = 0;
+    for (let index = 1; index <= (opts.scan ?? 16) && misses < 2; index++) {
+      const namespace = `share/${index}`;
+      if (this.registry.shares.some((share) => share.namespace === namespace)) {
+        last = index;
+        continue;
+      }
+      const record = await this.recoverNamespace(namespace, index === 1 ? timeoutMs : probeMs, timeoutMs);
+      if (!record) {
+        misses++;
+        continue;
+      }
+      misses = 0;
+      last = index;
+      if (!found.some((item) => item.id === record.id)) found.push(record);
+    }
+    await this.registry.setRecovered(found, last + 1);
+    await clearRecoveryPending(this.dataDir);
+    this.recovering = false;
+    return found;
+  }
+
+  private async recoverNamespace(namespace: string, waitForPeerMs: number, timeoutMs: number): Promise<RecoveredRecord | null> {
+    const kb = new KnowledgeBase({ store: this.store, namespace });
+    await kb.ready();
+    try {
+      await this.swarm.join(kb);
+      const deadline = Date.now() + waitForPeerMs;
+      while (Date.now() < deadline && kb.base.local.peers.length === 0 && kb.base.core.peers.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      if (kb.base.local.peers.length === 0 && kb.base.core.peers.length === 0) return null;
+      const bounded = <T>(work: Promise<T>) => Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs))]);
+      await bounded(kb.base.local.update({ wait: true }));
+      await bounded(kb.base.local.download({ start: 0, end: kb.base.local.length }).done());
+      const blobs = await kb.blobs.localCore();
+      await bounded(blobs.update({ wait: true }));
+      if (kb.base.local.length === 0) return null; // peers have this namespace but nothing this device wrote
+      await bounded(kb.update());
+      const meta = await kb.meta({ timeout: timeoutMs }).catch(() => null);
+      return { id: kb.id, namespace, title: meta?.title ?? kb.id.slice(0, 8) };
+    } finally {
+      await this.swarm.leave(kb.discoveryKey);
+      await kb.close();
+    }
   }
 
   /** Stop publishing a folder; its knowledge base stays in the store for readers who have it. */

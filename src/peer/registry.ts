@@ -21,11 +21,19 @@ export interface SubscriptionRecord {
   paused: boolean;
 }
 
+/** A knowledge base this device wrote before it was lost, restored from peers, waiting for its folder. */
+export interface RecoveredRecord {
+  id: string;
+  namespace: string;
+  title: string;
+}
+
 interface RegistryData {
   version: 1;
   nextShare: number;
   shares: ShareRecord[];
   subscriptions: SubscriptionRecord[];
+  recovered?: RecoveredRecord[];
 }
 
 /** Loads, edits and atomically saves the registry file. */
@@ -55,6 +63,28 @@ export class Registry {
   /** A namespace for a new local knowledge base; sequential, so keys can be re-derived from the mnemonic. */
   allocateShareNamespace(): string {
     return `share/${this.data.nextShare++}`;
+  }
+
+  /** Knowledge bases restored by `recover`, not yet attached to a folder. */
+  get recovered(): readonly RecoveredRecord[] {
+    return this.data.recovered ?? [];
+  }
+
+  /** Record what a recovery found; new shares get namespaces after the last one found. */
+  async setRecovered(records: RecoveredRecord[], nextShare: number): Promise<void> {
+    this.data.recovered = records;
+    this.data.nextShare = Math.max(this.data.nextShare, nextShare);
+    await this.save();
+  }
+
+  /** Take a recovered knowledge base off the waiting list (it is attached to a folder now). */
+  async takeRecovered(id: string): Promise<RecoveredRecord | null> {
+    const record = this.recovered.find((item) => item.id === id) ?? null;
+    if (record) {
+      this.data.recovered = this.recovered.filter((item) => item.id !== id);
+      await this.save();
+    }
+    return record;
   }
 
   async upsertShare(record: ShareRecord): Promise<void> {
