@@ -4,6 +4,10 @@
 // peers that hold them (subscribers and seeders of its knowledge bases), then lets it write again.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type Corestore from 'corestore';
+import { KnowledgeBase } from '../engine/knowledge-base';
+import type { Swarm } from '../net/swarm';
+import type { RecoveredRecord } from './registry';
 
 /** The marker of a pending recovery, in the data folder. */
 export function recoveryMarkerOf(dataDir: string): string {
@@ -22,4 +26,33 @@ export async function recoveryPending(dataDir: string): Promise<boolean> {
 
 export async function clearRecoveryPending(dataDir: string): Promise<void> {
   await fs.rm(recoveryMarkerOf(dataDir), { force: true });
+}
+
+/**
+ * Bring one of the device's namespaces back from peers: wait (bounded) for a peer that follows it, then
+ * update the device's writer core and blob core to the length peers hold. Null when nobody has it.
+ */
+export async function recoverKnowledgeBase(opts: { store: Corestore; swarm: Swarm; namespace: string; waitForPeerMs: number; timeoutMs: number }): Promise<RecoveredRecord | null> {
+  const { swarm, namespace, waitForPeerMs, timeoutMs } = opts;
+  const kb = new KnowledgeBase({ store: opts.store, namespace });
+  await kb.ready();
+  try {
+    await swarm.join(kb);
+    const hasPeer = () => kb.base.local.peers.length > 0 || kb.base.core.peers.length > 0;
+    const deadline = Date.now() + waitForPeerMs;
+    while (Date.now() < deadline && !hasPeer()) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!hasPeer()) return null;
+    const bounded = <T>(work: Promise<T>) => Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs))]);
+    await bounded(kb.base.local.update({ wait: true }));
+    await bounded(kb.base.local.download({ start: 0, end: kb.base.local.length }).done());
+    const blobs = await kb.blobs.localCore();
+    await bounded(blobs.update({ wait: true }));
+    if (kb.base.local.length === 0) return null; // peers follow this namespace, but this device wrote nothing there
+    await bounded(kb.update());
+    const meta = await kb.meta({ timeout: timeoutMs }).catch(() => null);
+    return { id: kb.id, namespace, title: meta?.title ?? kb.id.slice(0, 8) };
+  } finally {
+    await swarm.leave(kb.discoveryKey);
+    await kb.close();
+  }
 }

@@ -22,7 +22,7 @@ import type { BootstrapNode } from '../net/dht-settings';
 import { formatShareLink, parseShareLink } from '../net/share-link';
 import { Swarm, type TopicStatus } from '../net/swarm';
 import { Registry, type RecoveredRecord, type ShareRecord, type SubscriptionRecord } from './registry';
-import { clearRecoveryPending, recoveryPending } from './device-recovery';
+import { clearRecoveryPending, recoverKnowledgeBase, recoveryPending } from './device-recovery';
 import type { PaymentRail } from '../payments/payment-rail';
 import { PaidNotePublisher } from '../paywall/paid-publisher';
 import { Paywall } from '../paywall/paywall';
@@ -249,7 +249,7 @@ export class Peer extends EventEmitter<Events> {
         last = index;
         continue;
       }
-      const record = await this.recoverNamespace(namespace, index === 1 ? timeoutMs : probeMs, timeoutMs);
+      const record = await recoverKnowledgeBase({ store: this.store, swarm: this.swarm, namespace, waitForPeerMs: index === 1 ? timeoutMs : probeMs, timeoutMs });
       if (!record) {
         misses++;
         continue;
@@ -262,31 +262,6 @@ export class Peer extends EventEmitter<Events> {
     await clearRecoveryPending(this.dataDir);
     this.recovering = false;
     return found;
-  }
-
-  private async recoverNamespace(namespace: string, waitForPeerMs: number, timeoutMs: number): Promise<RecoveredRecord | null> {
-    const kb = new KnowledgeBase({ store: this.store, namespace });
-    await kb.ready();
-    try {
-      await this.swarm.join(kb);
-      const deadline = Date.now() + waitForPeerMs;
-      while (Date.now() < deadline && kb.base.local.peers.length === 0 && kb.base.core.peers.length === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      if (kb.base.local.peers.length === 0 && kb.base.core.peers.length === 0) return null;
-      const bounded = <T>(work: Promise<T>) => Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs))]);
-      await bounded(kb.base.local.update({ wait: true }));
-      await bounded(kb.base.local.download({ start: 0, end: kb.base.local.length }).done());
-      const blobs = await kb.blobs.localCore();
-      await bounded(blobs.update({ wait: true }));
-      if (kb.base.local.length === 0) return null; // peers have this namespace but nothing this device wrote
-      await bounded(kb.update());
-      const meta = await kb.meta({ timeout: timeoutMs }).catch(() => null);
-      return { id: kb.id, namespace, title: meta?.title ?? kb.id.slice(0, 8) };
-    } finally {
-      await this.swarm.leave(kb.discoveryKey);
-      await kb.close();
-    }
   }
 
   /** Stop publishing a folder; its knowledge base stays in the store for readers who have it. */
