@@ -83,7 +83,7 @@ await measure('records in tree, bytes in blob core', async (store) => {
       await remote.ready();
       await untilConnected(remote);
       const entry = await remote.get(`files/d7/note ${NOTES - 43}.md`);
-      const { decodeRecord, fileRecordEncoding } = await import('../src/engine/schema');
+      const { decodeRecord, fileRecordEncoding } = await import('../src/engine/view-records');
       const record = decodeRecord(fileRecordEncoding, entry!.value)!;
       const blobs = readerStore.get({ key: record.blob.core });
       await blobs.ready();

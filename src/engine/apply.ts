@@ -6,10 +6,8 @@
 import type { ApplyNode, Host } from 'autobase';
 import type Hyperbee from 'hyperbee';
 import type { Batch } from 'hyperbee';
-import {
-  decodeOp, decodeRecord, encodeRecord, fileRecordEncoding, metaEncoding, statsEncoding,
-  type FileRecord, type Op, type ViewStats,
-} from './schema';
+import { decodeOp, type Op } from './schema';
+import { decodeRecord, encodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type FileRecord, type ViewStats } from './view-records';
 import { FILE_PREFIX, PEERS_PREFIX, STATS_KEY, META_KEY, fileKey, folderRange, grantKey } from './view-keys';
 
 /** The reason given when an op needs a newer Tzimtzum; the knowledge base stops instead of diverging. */

@@ -9,10 +9,8 @@ import z32 from 'z32';
 import { applyNodes, UpgradeNeeded } from './apply';
 import { BlobStore } from './blob-store';
 import { contentHash } from './content-hash';
-import {
-  decodeRecord, encodeOp, fileRecordEncoding, metaEncoding, statsEncoding,
-  type FileKind, type FileRecord, type KnowledgeBaseMeta, type Op, type ViewStats,
-} from './schema';
+import { encodeOp, type FileKind, type Op } from './schema';
+import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type FileRecord, type KnowledgeBaseMeta, type ViewStats } from './view-records';
 import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, pathOfKey, prefixRange } from './view-keys';
 import type Hypercore from 'hypercore';
 import { fileKindOf } from './file-kind';

@@ -4,7 +4,6 @@
 // from any writer can be skipped instead of closing the base on every peer that replays it. Decoders are
 // strict (unknown types, bad lengths and trailing bytes are rejected) and never throw to their caller.
 import c, { type Encoding, type State } from 'compact-encoding';
-import { decodeStrict } from './strict-encoding';
 
 /** The newest op schema this build understands. An op with a higher version stops the base ("upgrade needed"). */
 export const SCHEMA_VERSION = 1;
@@ -96,7 +95,8 @@ export type DecodedOp =
   | { status: 'newer'; version: number };
 
 const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4, peer: 5, grant: 6 } as const;
-const KIND_CODE: Record<FileKind, number> = { note: 0, attachment: 1, 'paid-note': 2 };
+/** Wire codes of file kinds. */
+export const KIND_CODE: Record<FileKind, number> = { note: 0, attachment: 1, 'paid-note': 2 };
 const KINDS: FileKind[] = ['note', 'attachment', 'paid-note'];
 
 class SchemaViolation extends Error {}
@@ -164,7 +164,8 @@ export const blobRefEncoding: Encoding<BlobRef> = {
   },
 };
 
-function decodeKind(state: State): FileKind {
+/** Decode a file kind code, rejecting unknown ones. */
+export function decodeKind(state: State): FileKind {
   const code = c.uint.decode(state);
   check(code < KINDS.length, `unknown file kind ${code}`);
   return KINDS[code];
@@ -347,103 +348,6 @@ export function decodeOp(bytes: Uint8Array | null): DecodedOp {
   } catch (err) {
     return { status: 'malformed', reason: err instanceof SchemaViolation ? err.message : 'truncated or undecodable' };
   }
-}
-
-/** What the view stores for one file: its identity, size, kind, and where its bytes are. */
-export interface FileRecord {
-  hash: Buffer;
-  size: number;
-  mtime: number;
-  kind: FileKind;
-  blob: BlobRef;
-  /** The writer whose op produced this version. */
-  writer: Buffer;
-}
-
-/** Encoding of view file records (the view is rebuilt by `apply`, so it needs no version of its own). */
-export const fileRecordEncoding: Encoding<FileRecord> = {
-  preencode(state, record) {
-    c.fixed32.preencode(state, record.hash);
-    c.uint.preencode(state, record.size);
-    c.uint.preencode(state, record.mtime);
-    c.uint.preencode(state, KIND_CODE[record.kind]);
-    blobRefEncoding.preencode(state, record.blob);
-    c.fixed32.preencode(state, record.writer);
-  },
-  encode(state, record) {
-    c.fixed32.encode(state, record.hash);
-    c.uint.encode(state, record.size);
-    c.uint.encode(state, record.mtime);
-    c.uint.encode(state, KIND_CODE[record.kind]);
-    blobRefEncoding.encode(state, record.blob);
-    c.fixed32.encode(state, record.writer);
-  },
-  decode(state) {
-    return {
-      hash: c.fixed32.decode(state),
-      size: c.uint.decode(state),
-      mtime: c.uint.decode(state),
-      kind: decodeKind(state),
-      blob: blobRefEncoding.decode(state),
-      writer: c.fixed32.decode(state),
-    };
-  },
-};
-
-/** The knowledge base's public description as the view holds it. */
-export interface KnowledgeBaseMeta {
-  title: string;
-  description: string;
-  author: string;
-}
-
-export const metaEncoding: Encoding<KnowledgeBaseMeta> = {
-  preencode(state, meta) {
-    c.string.preencode(state, meta.title);
-    c.string.preencode(state, meta.description);
-    c.string.preencode(state, meta.author);
-  },
-  encode(state, meta) {
-    c.string.encode(state, meta.title);
-    c.string.encode(state, meta.description);
-    c.string.encode(state, meta.author);
-  },
-  decode(state) {
-    return { title: c.string.decode(state), description: c.string.decode(state), author: c.string.decode(state) };
-  },
-};
-
-/** Counters the view keeps about its own history, deterministic like everything else in it. */
-export interface ViewStats {
-  applied: number;
-  skipped: number;
-  lastSkipReason: string;
-}
-
-export const statsEncoding: Encoding<ViewStats> = {
-  preencode(state, stats) {
-    c.uint.preencode(state, stats.applied);
-    c.uint.preencode(state, stats.skipped);
-    c.string.preencode(state, stats.lastSkipReason);
-  },
-  encode(state, stats) {
-    c.uint.encode(state, stats.applied);
-    c.uint.encode(state, stats.skipped);
-    c.string.encode(state, stats.lastSkipReason);
-  },
-  decode(state) {
-    return { applied: c.uint.decode(state), skipped: c.uint.decode(state), lastSkipReason: c.string.decode(state) };
-  },
-};
-
-/** Decode a view record strictly; view records come from replicas, so they are untrusted too. */
-export function decodeRecord<T>(encoding: Encoding<T>, bytes: Uint8Array): T | null {
-  return decodeStrict(encoding, bytes);
-}
-
-/** Encode a view record. */
-export function encodeRecord<T>(encoding: Encoding<T>, value: T): Buffer {
-  return c.encode(encoding, value);
 }
 
 export { HASH_BYTES, KEY_BYTES };

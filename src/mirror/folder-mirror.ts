@@ -7,10 +7,11 @@
 import { EventEmitter } from 'node:events';
 import { contentHash } from '../engine/content-hash';
 import type { FileEntry, FileInput, KnowledgeBase } from '../engine/knowledge-base';
-import type { FileKind, Op } from '../engine/schema';
+import type { FileKind } from '../engine/schema';
 import { SerialQueue } from '../engine/serial';
 import type { FolderEvent, FolderEventSource, FolderFile, FolderReader } from './folder-source';
 import { IgnoreRules } from './ignore-rules';
+import { OpBatch, readAhead } from './op-batch';
 
 /** Decides what a file is published as (paid notes are sealed); null when the published version is current. */
 export interface Publisher {
@@ -378,61 +379,6 @@ export class FolderMirror extends EventEmitter<Events> {
     this.emit('deletions-held', this.held);
     return this.held;
   }
-}
-
-/** Accumulates puts and ops and appends them in bounded batches, preserving their order. */
-class OpBatch {
-  private files: FileInput[] = [];
-  private ops: Op[] = [];
-  private bytes = 0;
-
-  constructor(private readonly kb: KnowledgeBase, private readonly maxFiles: number, private readonly maxBytes: number) {}
-
-  async put(file: FileInput): Promise<void> {
-    // Ops queued before this put must land before it; flush them first.
-    if (this.ops.length > 0) await this.flush();
-    this.files.push(file);
-    this.bytes += file.bytes.byteLength;
-    if (this.files.length >= this.maxFiles || this.bytes >= this.maxBytes) await this.flush();
-  }
-
-  async op(op: Op): Promise<void> {
-    if (this.files.length > 0) await this.flush();
-    this.ops.push(op);
-  }
-
-  async flush(): Promise<void> {
-    const files = this.files;
-    const ops = this.ops;
-    this.files = [];
-    this.ops = [];
-    this.bytes = 0;
-    if (files.length > 0) await this.kb.putFiles(files);
-    if (ops.length > 0) await this.kb.appendOps(ops);
-  }
-}
-
-const READ_AHEAD = 32;
-
-/** Reads items' contents up to READ_AHEAD ahead of the consumer, handing them out in order. */
-function readAhead<T>(items: T[], read: (item: T) => Promise<Uint8Array>): { next(): Promise<Uint8Array> } {
-  const pending: Promise<Uint8Array>[] = [];
-  let started = 0;
-  const fill = () => {
-    while (started < items.length && pending.length < READ_AHEAD) {
-      const promise = read(items[started++]);
-      promise.catch(() => undefined); // handled when consumed
-      pending.push(promise);
-    }
-  };
-  return {
-    next() {
-      fill();
-      const promise = pending.shift()!;
-      fill();
-      return promise;
-    },
-  };
 }
 
 function errorMessage(err: unknown): string {

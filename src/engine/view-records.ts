@@ -1,0 +1,103 @@
+// The view's records: what `apply` writes and readers read. The view is rebuilt by `apply`, so these
+// formats need no version of their own; they are decoded strictly all the same, since a reader may get
+// the view from a replica rather than compute it.
+import c, { type Encoding } from 'compact-encoding';
+import { blobRefEncoding, decodeKind, KIND_CODE, type BlobRef, type FileKind } from './schema';
+import { decodeStrict } from './strict-encoding';
+
+/** What the view stores for one file: its identity, size, kind, and where its bytes are. */
+export interface FileRecord {
+  hash: Buffer;
+  size: number;
+  mtime: number;
+  kind: FileKind;
+  blob: BlobRef;
+  /** The writer whose op produced this version. */
+  writer: Buffer;
+}
+
+/** Encoding of view file records (the view is rebuilt by `apply`, so it needs no version of its own). */
+export const fileRecordEncoding: Encoding<FileRecord> = {
+  preencode(state, record) {
+    c.fixed32.preencode(state, record.hash);
+    c.uint.preencode(state, record.size);
+    c.uint.preencode(state, record.mtime);
+    c.uint.preencode(state, KIND_CODE[record.kind]);
+    blobRefEncoding.preencode(state, record.blob);
+    c.fixed32.preencode(state, record.writer);
+  },
+  encode(state, record) {
+    c.fixed32.encode(state, record.hash);
+    c.uint.encode(state, record.size);
+    c.uint.encode(state, record.mtime);
+    c.uint.encode(state, KIND_CODE[record.kind]);
+    blobRefEncoding.encode(state, record.blob);
+    c.fixed32.encode(state, record.writer);
+  },
+  decode(state) {
+    return {
+      hash: c.fixed32.decode(state),
+      size: c.uint.decode(state),
+      mtime: c.uint.decode(state),
+      kind: decodeKind(state),
+      blob: blobRefEncoding.decode(state),
+      writer: c.fixed32.decode(state),
+    };
+  },
+};
+
+/** The knowledge base's public description as the view holds it. */
+export interface KnowledgeBaseMeta {
+  title: string;
+  description: string;
+  author: string;
+}
+
+export const metaEncoding: Encoding<KnowledgeBaseMeta> = {
+  preencode(state, meta) {
+    c.string.preencode(state, meta.title);
+    c.string.preencode(state, meta.description);
+    c.string.preencode(state, meta.author);
+  },
+  encode(state, meta) {
+    c.string.encode(state, meta.title);
+    c.string.encode(state, meta.description);
+    c.string.encode(state, meta.author);
+  },
+  decode(state) {
+    return { title: c.string.decode(state), description: c.string.decode(state), author: c.string.decode(state) };
+  },
+};
+
+/** Counters the view keeps about its own history, deterministic like everything else in it. */
+export interface ViewStats {
+  applied: number;
+  skipped: number;
+  lastSkipReason: string;
+}
+
+export const statsEncoding: Encoding<ViewStats> = {
+  preencode(state, stats) {
+    c.uint.preencode(state, stats.applied);
+    c.uint.preencode(state, stats.skipped);
+    c.string.preencode(state, stats.lastSkipReason);
+  },
+  encode(state, stats) {
+    c.uint.encode(state, stats.applied);
+    c.uint.encode(state, stats.skipped);
+    c.string.encode(state, stats.lastSkipReason);
+  },
+  decode(state) {
+    return { applied: c.uint.decode(state), skipped: c.uint.decode(state), lastSkipReason: c.string.decode(state) };
+  },
+};
+
+/** Decode a view record strictly; view records come from replicas, so they are untrusted too. */
+export function decodeRecord<T>(encoding: Encoding<T>, bytes: Uint8Array): T | null {
+  return decodeStrict(encoding, bytes);
+}
+
+/** Encode a view record. */
+export function encodeRecord<T>(encoding: Encoding<T>, value: T): Buffer {
+  return c.encode(encoding, value);
+}
