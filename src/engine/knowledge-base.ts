@@ -73,6 +73,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   private knownPeers: Buffer[] = [];
   private knownSigners: Buffer[] = [];
   private refreshingPeers = false;
+  private writerLogs: Hypercore | null = null;
 
   constructor(opts: KnowledgeBaseOptions) {
     super();
@@ -349,6 +350,18 @@ export class KnowledgeBase extends EventEmitter<Events> {
     await this.base.append(values);
   }
 
+  /**
+   * Keep the writers' own logs complete on this device (a live download). Full subscribers and seeders do,
+   * so a writer that lost its device can recover its log from them before writing again.
+   */
+  keepWriterLogs(): void {
+    if (this.writerLogs || this.base.writable) return;
+    // One writer for now: the knowledge base's key is its creator's writer key.
+    const core = this.store.get({ key: this.base.key });
+    this.writerLogs = core;
+    void core.ready().then(() => core.download({ start: 0, end: -1 })).catch(() => undefined);
+  }
+
   /** Download the whole view and every file's bytes, so the replica is complete offline. */
   async downloadAll(onProgress?: (done: number, bytes: number) => void): Promise<void> {
     // A bounded range: `end: -1` would be a live download whose `done()` never resolves.
@@ -364,6 +377,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   async close(): Promise<void> {
+    await this.writerLogs?.close();
     await this.blobs.close();
     await this.base.close();
   }

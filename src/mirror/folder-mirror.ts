@@ -98,11 +98,10 @@ export class FolderMirror extends EventEmitter<Events> {
     this.batchBytes = opts.batchBytes ?? 32 * 1024 * 1024;
   }
 
-  /** Reconcile once, then follow live events. */
+  /** Follow live events, and reconcile once (events arriving meanwhile are applied after it). */
   async start(): Promise<ReconcileSummary> {
-    const summary = await this.reconcile();
     if (this.source && !this.closed) this.unsubscribe = this.source.subscribe((event) => this.enqueue(event));
-    return summary;
+    return this.reconcile();
   }
 
   /** Deletions currently waiting for confirmation, if any. */
@@ -130,6 +129,10 @@ export class FolderMirror extends EventEmitter<Events> {
   /** Feed one event; events are coalesced per path and flushed after a quiet period. */
   enqueue(event: FolderEvent): void {
     if (this.closed) return;
+    if (event.type === 'rescan') {
+      void this.reconcile().catch((err: unknown) => this.emit('error', { path: null, message: errorMessage(err) }));
+      return;
+    }
     if (event.type === 'renamed') {
       // A rename must not be reordered with edits of either path: flush what is queued first.
       this.pending.set(`rename:${event.from}->${event.to}:${this.pending.size}`, event);
@@ -265,7 +268,7 @@ export class FolderMirror extends EventEmitter<Events> {
         renamed += await this.applyRename(batch, event);
         continue;
       }
-      if (this.rules.ignores(event.path)) continue;
+      if (event.type === 'rescan' || this.rules.ignores(event.path)) continue;
       const entry = await this.kb.stat(event.path, { wait: false }).catch(() => null);
       const file = await this.folder.stat(event.path);
       if (!file) {

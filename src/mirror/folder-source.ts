@@ -23,7 +23,9 @@ export interface FolderReader {
 export type FolderEvent =
   | { type: 'changed'; path: string }
   | { type: 'deleted'; path: string }
-  | { type: 'renamed'; from: string; to: string; folder?: boolean };
+  | { type: 'renamed'; from: string; to: string; folder?: boolean }
+  /** The source may have missed changes (a watcher finishing its start-up): compare the whole folder. */
+  | { type: 'rescan' };
 
 /** Where change events come from (a file watcher, or Obsidian's vault events). */
 export interface FolderEventSource {

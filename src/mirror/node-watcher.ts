@@ -36,6 +36,8 @@ export class NodeFolderWatcher implements FolderEventSource {
     watcher.on('change', changed);
     watcher.on('unlink', (file) => listener({ type: 'deleted', path: rel(file) }));
     watcher.on('unlinkDir', (dir) => listener({ type: 'deleted', path: rel(dir) }));
+    // Changes made while chokidar was still scanning at start-up are not reported: ask for a comparison.
+    watcher.on('ready', () => listener({ type: 'rescan' }));
     return () => {
       for (const timer of rechecks.values()) clearTimeout(timer);
       rechecks.clear();

@@ -43,8 +43,14 @@ export async function recoverKnowledgeBase(opts: { store: Corestore; swarm: Swar
     while (Date.now() < deadline && !hasPeer()) await new Promise((resolve) => setTimeout(resolve, 50));
     if (!hasPeer()) return null;
     const bounded = <T>(work: Promise<T>) => Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs))]);
-    await bounded(kb.base.local.update({ wait: true }));
-    await bounded(kb.base.local.download({ start: 0, end: kb.base.local.length }).done());
+    // Catch up with the longest log any connected peer has: appending from a shorter one would fork it.
+    const local = kb.base.local;
+    const longest = () => Math.max(0, ...local.peers.map((peer) => (peer as { remoteLength?: number }).remoteLength ?? 0));
+    const catchUpBy = Date.now() + timeoutMs;
+    do {
+      await bounded(local.update({ wait: true }));
+    } while (local.length < longest() && Date.now() < catchUpBy);
+    await bounded(local.download({ start: 0, end: local.length }).done());
     const blobs = await kb.blobs.localCore();
     await bounded(blobs.update({ wait: true }));
     if (kb.base.local.length === 0) return null; // peers follow this namespace, but this device wrote nothing there

@@ -12,70 +12,20 @@ import { loadIdentity } from '../engine/identity-file';
 import { KnowledgeBase } from '../engine/knowledge-base';
 import { acquireStoreLock, type StoreLock } from '../engine/store-lock';
 import { FolderMirror, type HeldDeletions, type MirrorProgress } from '../mirror/folder-mirror';
-import type { FolderEventSource, FolderReader } from '../mirror/folder-source';
 import { NodeFolder } from '../mirror/node-folder';
 import { NodeFolderWatcher } from '../mirror/node-watcher';
-import type { MountFileSystem } from '../mount/file-writer';
-import { Mount, type MountLimits, type MountMode, type MountProgress, type NoteRenderer, type SyncSummary, type DriftRestored } from '../mount/mount';
+import { Mount, type MountMode, type MountProgress, type NoteRenderer, type SyncSummary, type DriftRestored } from '../mount/mount';
 import type { PathRejection } from '../mount/path-policy';
-import type { BootstrapNode } from '../net/dht-settings';
 import { formatShareLink, parseShareLink } from '../net/share-link';
 import { Swarm, type TopicStatus } from '../net/swarm';
 import { Registry, type RecoveredRecord, type ShareRecord, type SubscriptionRecord } from './registry';
+import { PeerError, type FolderAccess, type KnowledgeBaseStatus, type PeerOptions } from './peer-types';
+import { keepReplicaComplete } from './seeding';
+
+export * from './peer-types';
 import { clearRecoveryPending, recoverKnowledgeBase, recoveryPending } from './device-recovery';
-import type { PaymentRail } from '../payments/payment-rail';
 import { PaidNotePublisher } from '../paywall/paid-publisher';
 import { Paywall } from '../paywall/paywall';
-
-/** How a shared folder is read and watched; the CLI uses the file system, the plugin the vault. */
-export type FolderAccess = (folder: string) => { reader: FolderReader; events: FolderEventSource };
-
-export interface PeerOptions {
-  dataDir: string;
-  /** Bootstrap nodes, or null for the public HyperDHT. */
-  bootstrap: BootstrapNode[] | null;
-  passphrase?: string;
-  /** How this process describes itself to a second opener of the store. */
-  command?: string;
-  folderAccess?: FolderAccess;
-  /** Rewrites notes before a mount writes them (the plugin neutralizes executable code here). */
-  render?: NoteRenderer;
-  /** A renderer per subscription (overrides `render`), so each one can opt in to executable code. */
-  renderFor?: (id: string) => NoteRenderer | undefined;
-  /** How a subscription's files reach the disk (the plugin routes renames through the vault). */
-  mountFileSystem?: (id: string, root: string) => MountFileSystem;
-  /** Caps on what each mount may write. */
-  mountLimits?: Partial<MountLimits>;
-  /** Quiet time before a burst of folder events is published. */
-  debounceMs?: number;
-  /**
-   * Payment rails for paid notes: the author's (invoices) and the reader's (paying); absent means none.
-   * A function receives the identity (a wallet is derived from the same recovery words).
-   */
-  rails?: PaymentRails | ((identity: Identity) => PaymentRails);
-}
-
-/** The rails a peer sells and buys with. */
-export interface PaymentRails {
-  seller?: PaymentRail | null;
-  buyer?: PaymentRail | null;
-}
-
-/** What the UI and `status` show of one knowledge base. */
-export interface KnowledgeBaseStatus {
-  id: string;
-  role: 'shared' | 'subscribed' | 'seeded';
-  title: string;
-  folder: string | null;
-  link: string;
-  writable: boolean;
-  version: number;
-  files: number | null;
-  mode: MountMode | null;
-  paused: boolean;
-  network: TopicStatus | null;
-  upgradeNeeded: string | null;
-}
 
 type Events = {
   status: [id: string, status: TopicStatus];
@@ -98,13 +48,6 @@ interface OpenSubscription {
   record: SubscriptionRecord;
   kb: KnowledgeBase;
   mount: Mount | null;
-}
-
-/** Errors the user can act on. */
-export class PeerError extends Error {
-  constructor(readonly code: 'already-shared' | 'already-subscribed' | 'unknown-kb' | 'own-kb' | 'folder-in-use' | 'recovery-pending', message: string) {
-    super(message);
-  }
 }
 
 /** One device's presence in the network. */
@@ -409,6 +352,7 @@ export class Peer extends EventEmitter<Events> {
     kb.on('error', (err) => this.emit('error', record.id, err.message));
     kb.on('update', () => { for (const key of kb.pinnedPeers()) this.swarm.pin(key); });
     let mount: Mount | null = null;
+    if (record.folder && record.mode === 'full') kb.keepWriterLogs();
     if (record.folder) {
       mount = new Mount({
         kb, root: record.folder, stateFile: this.mountStateFile(record.id), mode: record.mode,
@@ -423,24 +367,9 @@ export class Peer extends EventEmitter<Events> {
       mount.on('deletions-held', (held) => this.emit('deletions-held', record.id, { ...held, side: 'mount' }));
       mount.on('error', (err) => this.emit('error', record.id, err.message));
     } else {
-      // Seeding: keep a complete replica so others can sync from this peer (one pass at a time, and one
-      // more after it when updates arrived meanwhile).
-      let running: Promise<void> | null = null;
-      let again = false;
-      const seed = (): void => {
-        if (running) {
-          again = true;
-          return;
-        }
-        running = kb.downloadAll().catch(() => undefined).finally(() => {
-          running = null;
-          if (again) {
-            again = false;
-            seed();
-          }
-        });
-      };
-      kb.on('update', seed);
+      // Seeding: keep a complete replica so others can sync from this peer.
+      keepReplicaComplete(kb);
+      kb.keepWriterLogs();
     }
     const open: OpenSubscription = { record, kb, mount };
     this.subscriptions.set(record.id, open);
