@@ -24,6 +24,9 @@ export async function peerDataDir(teardown: Teardown, opts: { words?: string; de
 export async function openPeer(teardown: Teardown, testnet: Testnet, opts: Partial<PeerOptions> & { dataDir?: string } = {}): Promise<Peer> {
   const dataDir = opts.dataDir ?? (await peerDataDir(teardown));
   const peer = await Peer.open({ bootstrap: testnet.bootstrap, debounceMs: 20, ...opts, dataDir });
+  // The front ends always listen for reported errors; so do tests (an 'error' event with no listener throws).
+  // Reports are logged, not failed on: tests assert outcomes, and background retries report transient errors.
+  peer.on('error', (id, message) => console.log(`peer error${id ? ` (${id.slice(0, 8)})` : ''}: ${message}`));
   teardown.add(() => peer.close());
   return peer;
 }
