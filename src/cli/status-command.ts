@@ -1,7 +1,7 @@
 // `tzimtzum status` and `tzimtzum unsubscribe`.
 import { promises as fs } from 'node:fs';
 import z32 from 'z32';
-import { formatBytes } from '../engine/knowledge-base';
+import { formatBytes } from '../engine/format-bytes';
 import { parseShareLink } from '../net/share-link';
 import { Peer, type KnowledgeBaseStatus } from '../peer/peer';
 import { UsageError, type ParsedCommandLine } from './options';

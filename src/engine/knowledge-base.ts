@@ -14,6 +14,7 @@ import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type Fil
 import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, pathOfKey, prefixRange } from './view-keys';
 import type Hypercore from 'hypercore';
 import { fileKindOf } from './file-kind';
+import { formatBytes } from './format-bytes';
 
 /** Default cap on one file's size; larger files are refused with a clear message. */
 export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -396,17 +397,4 @@ export class KnowledgeBase extends EventEmitter<Events> {
 function toFileEntry(path: string, value: Buffer): FileEntry | null {
   const record = decodeRecord(fileRecordEncoding, value);
   return record ? { path, ...record } : null;
-}
-
-/** Human-readable byte counts for messages. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

@@ -1,6 +1,6 @@
 // The files a mount writes besides the knowledge base's own: lazy stubs and conflict copies.
 import type { FileEntry } from '../engine/knowledge-base';
-import { formatBytes } from '../engine/knowledge-base';
+import { formatBytes } from '../engine/format-bytes';
 
 /** Marker in a stub's frontmatter; the plugin fetches the real note when a stub is opened. */
 export const STUB_MARKER = 'tzimtzum-stub';

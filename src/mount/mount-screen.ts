@@ -1,6 +1,7 @@
 // Which entries of a knowledge base a mount writes, and where: the path policy, collisions with files
 // already on disk, and the caps on file size, file count and total size. Every refusal is reported.
-import { formatBytes, type FileEntry } from '../engine/knowledge-base';
+import { formatBytes } from '../engine/format-bytes';
+import type { FileEntry } from '../engine/knowledge-base';
 import type { MountState } from './mount-state';
 import type { MountLimits, SyncSummary } from './mount-types';
 import { screenPaths } from './path-policy';

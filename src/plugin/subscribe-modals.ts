@@ -1,6 +1,6 @@
 // Subscribing: paste a link, then confirm what it opens (title, key, size) before anything is written.
 import { Modal, Setting, type App } from 'obsidian';
-import { formatBytes } from '../engine/knowledge-base';
+import { formatBytes } from '../engine/format-bytes';
 import type { MountMode } from '../mount/mount';
 import type { KnowledgeBasePreview } from '../peer/peer-api';
 
