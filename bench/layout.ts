@@ -85,6 +85,7 @@ await measure('records in tree, bytes in blob core', async (store) => {
       const entry = await remote.get(`files/d7/note ${NOTES - 43}.md`);
       const { decodeRecord, fileRecordEncoding } = await import('../src/engine/view-records');
       const record = decodeRecord(fileRecordEncoding, entry!.value)!;
+      if (!record.blob) throw new Error('expected a blob-backed record');
       const blobs = readerStore.get({ key: record.blob.core });
       await blobs.ready();
       for (let i = 0; i < record.blob.blockLength; i++) await blobs.get(record.blob.blockOffset + i);

@@ -216,7 +216,7 @@ async function subscribe(): Promise<void> {
   // Outside the timing: confirm every file's bytes are really in the store.
   const kb = peer.knowledgeBase(id)!;
   let missing = 0;
-  for await (const entry of kb.files()) if (!(await kb.blobs.has(entry.blob))) missing++;
+  for await (const entry of kb.files()) if (entry.blob && !(await kb.blobs.has(entry.blob))) missing++;
   emit('verified', { missing });
   if (opts.watch) await commands();
   await blobCore.close();

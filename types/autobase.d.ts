@@ -26,6 +26,8 @@ declare module 'autobase' {
   }
   export default class Autobase<V> extends EventEmitter {
     constructor(store: Corestore, bootstrap: Uint8Array | null, opts: AutobaseOptions<V>);
+    /** The key of the local writer core a base opened on `store` would use. */
+    static getLocalKey(store: Corestore): Promise<Buffer>;
     key: Buffer;
     discoveryKey: Buffer;
     id: string;

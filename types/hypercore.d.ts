@@ -18,6 +18,8 @@ declare module 'hypercore' {
     discoveryKey: Buffer | null;
     id: string | null;
     length: number;
+    /** The length signed by the writer (for an Autobase view: by its indexers); never rewritten. */
+    signedLength: number;
     contiguousLength: number;
     byteLength: number;
     writable: boolean;

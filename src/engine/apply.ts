@@ -1,14 +1,17 @@
 // The knowledge base's reducer: turns the linearized ops of every writer into the Hyperbee view.
 //
 // Autobase replays this function after reorders on every peer, so it must be total (never throws on any
-// input: a throw closes the base everywhere) and deterministic (no clock, randomness or I/O; the view is
-// the only state it reads or writes). Malformed ops are skipped and counted in the view itself.
+// input: a throw closes the base everywhere) and deterministic (no clock or randomness; the view is the
+// only state it reads or writes, besides blob bytes named by hash-checked ops when it merges edits).
+// Malformed ops, and ops from devices that are not (or no longer) writers, are skipped and counted.
 import type { ApplyNode, Host } from 'autobase';
 import type Hyperbee from 'hyperbee';
 import type { Batch } from 'hyperbee';
-import { decodeOp, type Op } from './schema';
-import { decodeRecord, encodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type FileRecord, type ViewStats } from './view-records';
-import { FILE_PREFIX, PEERS_PREFIX, STATS_KEY, META_KEY, fileKey, folderRange, grantKey } from './view-keys';
+import z32 from 'z32';
+import { applyDelete, applyPut, applyRename, type FileOpsContext } from './apply-files';
+import { decodeOp, type AddWriterOp, type BlobRef, type Op, type RemoveWriterOp, type WriterRole } from './schema';
+import { decodeRecord, encodeRecord, metaEncoding, statsEncoding, writerRecordEncoding, type ViewStats, type WriterRecord } from './view-records';
+import { FILE_PREFIX, PEERS_PREFIX, STATS_KEY, META_KEY, grantKey, inviteKey, writerKey } from './view-keys';
 
 /** The reason given when an op needs a newer Tzimtzum; the knowledge base stops instead of diverging. */
 export class UpgradeNeeded {
@@ -18,10 +21,22 @@ export class UpgradeNeeded {
   }
 }
 
+/** What `apply` needs besides the view: who created the base, and blob bytes for merges. */
+export interface ApplyContext {
+  /** The creator's writer key (the knowledge base's key): always an owner, never removed. */
+  creator(): Buffer;
+  /** A blob's bytes, waiting for a peer if needed; null if the reference cannot be read. */
+  readBlob(ref: BlobRef): Promise<Buffer | null>;
+}
+
+/** The signature of `applyNodes`; tests substitute other reducers through `KnowledgeBaseOptions.apply`. */
+export type ApplyFunction = (nodes: ApplyNode[], view: Hyperbee, host: Host, ctx: ApplyContext) => Promise<void>;
+
 /** Apply a batch of linearized nodes to the view. */
-export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host): Promise<void> {
+export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host, ctx: ApplyContext): Promise<void> {
   const batch = view.batch({ update: false });
   const stats = await readStats(batch);
+  const files: FileOpsContext = { batch, readBlob: (ref) => ctx.readBlob(ref), writerLabel: (key) => writerLabel(batch, key) };
   for (const node of nodes) {
     if (node.value === null) continue; // acks carry no op
     const decoded = decodeOp(node.value);
@@ -31,31 +46,35 @@ export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host)
       return;
     }
     if (decoded.status === 'malformed') {
-      stats.skipped++;
-      stats.lastSkipReason = decoded.reason;
+      skip(stats, decoded.reason);
       continue;
     }
-    await applyOp(batch, decoded.op, node.from.key);
+    const role = await roleOf(batch, node.from.key, ctx.creator());
+    if (!role) {
+      skip(stats, 'not a writer');
+      continue;
+    }
+    const op = decoded.op;
+    if ((op.type === 'add-writer' || op.type === 'remove-writer') && role !== 'owner') {
+      skip(stats, 'only owners change writers');
+      continue;
+    }
+    await applyOp(files, host, ctx, op, node.from.key);
     stats.applied++;
   }
   await batch.put(STATS_KEY, encodeRecord(statsEncoding, stats));
   await batch.flush();
 }
 
-async function applyOp(batch: Batch<Buffer>, op: Op, writer: Buffer): Promise<void> {
+async function applyOp(files: FileOpsContext, host: Host, ctx: ApplyContext, op: Op, writer: Buffer): Promise<void> {
+  const batch = files.batch;
   switch (op.type) {
-    case 'put': {
-      const record: FileRecord = { hash: op.hash, size: op.size, mtime: op.mtime, kind: op.kind, blob: op.blob, writer };
-      await batch.put(fileKey(op.path), encodeRecord(fileRecordEncoding, record));
-      return;
-    }
+    case 'put':
+      return applyPut(files, op, writer);
     case 'delete':
-      await batch.del(fileKey(op.path));
-      return;
+      return applyDelete(files, op.path, op.base);
     case 'rename':
-      if (op.folder) await renameFolder(batch, op.from, op.to);
-      else await renameFile(batch, op.from, op.to);
-      return;
+      return applyRename(files, op, writer);
     case 'meta':
       await batch.put(META_KEY, encodeRecord(metaEncoding, { title: op.title, description: op.description, author: op.author }));
       return;
@@ -65,24 +84,55 @@ async function applyOp(batch: Batch<Buffer>, op: Op, writer: Buffer): Promise<vo
     case 'grant':
       await batch.put(grantKey(op.buyerTag, op.noteId), op.grant);
       return;
+    case 'add-writer':
+      return addWriter(batch, host, ctx, op);
+    case 'remove-writer':
+      return removeWriter(batch, host, ctx, op);
   }
 }
 
-async function renameFile(batch: Batch<Buffer>, from: string, to: string): Promise<void> {
-  const entry = await batch.get(fileKey(from));
-  if (!entry) return; // already gone: a concurrent delete or rename won
-  await batch.put(fileKey(to), entry.value);
-  await batch.del(fileKey(from));
+async function addWriter(batch: Batch<Buffer>, host: Host, ctx: ApplyContext, op: AddWriterOp): Promise<void> {
+  if (op.key.equals(ctx.creator())) return;
+  if (op.invite) {
+    if (await batch.get(inviteKey(op.invite))) return; // an invite admits one device, once
+    await batch.put(inviteKey(op.invite), op.key);
+  }
+  const existing = await readWriter(batch, op.key);
+  // Added writers are not indexers: the creator's device signs the view alone, so adding or removing a
+  // co-author never changes the view's key or needs a quorum of devices online (docs/adr/009).
+  if (!existing?.active) await host.addWriter(op.key, { indexer: false });
+  const record: WriterRecord = { role: op.role, name: op.name, active: true };
+  await batch.put(writerKey(op.key), encodeRecord(writerRecordEncoding, record));
 }
 
-async function renameFolder(batch: Batch<Buffer>, from: string, to: string): Promise<void> {
-  const moves: { key: string; value: Buffer }[] = [];
-  for await (const entry of batch.createReadStream(folderRange(from))) moves.push(entry);
-  const fromKeyPrefix = fileKey(from + '/');
-  for (const { key, value } of moves) {
-    await batch.put(fileKey(to + '/') + key.slice(fromKeyPrefix.length), value);
-    await batch.del(key);
-  }
+async function removeWriter(batch: Batch<Buffer>, host: Host, ctx: ApplyContext, op: RemoveWriterOp): Promise<void> {
+  if (op.key.equals(ctx.creator())) return;
+  const existing = await readWriter(batch, op.key);
+  if (!existing?.active) return;
+  if (host.removeable(op.key)) await host.removeWriter(op.key);
+  await batch.put(writerKey(op.key), encodeRecord(writerRecordEncoding, { ...existing, active: false }));
+}
+
+async function roleOf(batch: Batch<Buffer>, writer: Buffer, creator: Buffer): Promise<WriterRole | null> {
+  if (writer.equals(creator)) return 'owner';
+  const record = await readWriter(batch, writer);
+  return record?.active ? record.role : null;
+}
+
+async function readWriter(batch: Batch<Buffer>, key: Buffer): Promise<WriterRecord | null> {
+  const entry = await batch.get(writerKey(key));
+  return entry ? decodeRecord(writerRecordEncoding, entry.value) : null;
+}
+
+/** A writer's name as conflict copies show it: its chosen name made path-safe, else a short key. */
+async function writerLabel(batch: Batch<Buffer>, key: Buffer): Promise<string> {
+  const name = (await readWriter(batch, key))?.name.normalize('NFC').replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 24);
+  return name || z32.encode(key).slice(0, 8);
+}
+
+function skip(stats: ViewStats, reason: string): void {
+  stats.skipped++;
+  stats.lastSkipReason = reason;
 }
 
 async function readStats(batch: Batch<Buffer>): Promise<ViewStats> {

@@ -9,52 +9,17 @@ import z32 from 'z32';
 import { applyNodes, UpgradeNeeded } from './apply';
 import { BlobStore } from './blob-store';
 import { contentHash } from './content-hash';
-import { encodeOp, type FileKind, type Op } from './schema';
-import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type FileRecord, type KnowledgeBaseMeta, type ViewStats } from './view-records';
-import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, pathOfKey, prefixRange } from './view-keys';
+import { encodeOp, type FileVersion, type Op, type WriterRole } from './schema';
+import { readWriters, writerRoleIn, type WriterInfo } from './writers';
+import { WriterDevices } from './writer-devices';
+import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
+import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey, pathOfKey, prefixRange } from './view-keys';
 import type Hypercore from 'hypercore';
 import { fileKindOf } from './file-kind';
 import { formatBytes } from './format-bytes';
+import { DEFAULT_MAX_FILE_BYTES, KnowledgeBaseError, type FileChange, type FileEntry, type FileInput, type KnowledgeBaseOptions } from './knowledge-base-types';
 
-/** Default cap on one file's size; larger files are refused with a clear message. */
-export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
-
-/** One file as readers see it. */
-export interface FileEntry extends FileRecord {
-  path: string;
-}
-
-/** A file to write into the knowledge base. */
-export interface FileInput {
-  path: string;
-  bytes: Uint8Array;
-  mtime: number;
-  kind?: FileKind;
-  /** Hash of the version this edit was based on (null for a new file); used to detect concurrent edits. */
-  base?: Buffer | null;
-}
-
-/** One change between two versions of the view. */
-export type FileChange =
-  | { type: 'put'; path: string; entry: FileEntry; previous: FileEntry | null }
-  | { type: 'delete'; path: string; previous: FileEntry };
-
-/** Errors a caller can act on; `code` is stable, `message` tells the user what to do. */
-export class KnowledgeBaseError extends Error {
-  constructor(readonly code: 'not-writable' | 'file-too-large' | 'not-found' | 'integrity' | 'upgrade-needed' | 'closed', message: string) {
-    super(message);
-  }
-}
-
-export interface KnowledgeBaseOptions {
-  /** The peer's store; the knowledge base takes a namespace of it. */
-  store: Corestore;
-  /** Namespace of this knowledge base inside the store; unique per knowledge base on this device. */
-  namespace: string;
-  /** The knowledge base's key, to open one created elsewhere; omit to create (or reopen) a local one. */
-  key?: Buffer | null;
-  maxFileBytes?: number;
-}
+export { DEFAULT_MAX_FILE_BYTES, KnowledgeBaseError, type FileChange, type FileEntry, type FileInput, type KnowledgeBaseOptions };
 
 type Events = {
   update: [];
@@ -71,9 +36,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   readonly maxFileBytes: number;
   private readonly store: Corestore;
   private upgradeMessage: string | null = null;
-  private knownPeers: Buffer[] = [];
-  private knownSigners: Buffer[] = [];
-  private refreshingPeers = false;
+  private readonly devices: WriterDevices;
   private writerLogs: Hypercore | null = null;
 
   constructor(opts: KnowledgeBaseOptions) {
@@ -85,12 +48,16 @@ export class KnowledgeBase extends EventEmitter<Events> {
     this.base = new Autobase<Hyperbee>(this.store, opts.key ?? null, {
       valueEncoding: 'binary',
       open: (viewStore) => new Hyperbee(viewStore.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false }),
-      apply: applyNodes,
+      apply: (nodes, view, host) => (opts.apply ?? applyNodes)(nodes, view, host, {
+        creator: () => this.base.key,
+        readBlob: (ref) => this.blobs.get(ref).catch(() => null),
+      }),
       close: (view) => view.close(),
       update: (_view, changes) => this.onViewUpdate(changes),
     });
+    this.devices = new WriterDevices(() => this.view);
     this.base.on('update', () => {
-      void this.refreshPeers();
+      void this.devices.refresh();
       this.emit('update');
     });
     this.base.on('interrupt', (reason: unknown) => {
@@ -104,7 +71,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     await this.base.ready();
     await this.view.ready();
     if (!this.base.writable) this.preferFastForward();
-    if (this.view.version > 1) await this.refreshPeers();
+    if (this.view.version > 1) await this.devices.refresh();
   }
 
   /**
@@ -131,12 +98,12 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   /** Swarm keys of the writers' devices, as published in the view. */
   pinnedPeers(): Buffer[] {
-    return this.knownPeers;
+    return this.devices.swarmKeys;
   }
 
   /** Signing keys of the writers, as published in the view (paid-note offers and receipts are signed with them). */
   signingKeys(): Buffer[] {
-    return this.knownSigners;
+    return this.devices.signingKeys;
   }
 
   /** Publish this device's swarm key and the writer's signing key (once), so readers can dial and verify it. */
@@ -145,28 +112,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     const current = await this.view.get(PEERS_PREFIX + this.base.local.key!.toString('hex'), { wait: false }).catch(() => null);
     if (current?.value.equals(value)) return;
     await this.appendOps([{ type: 'peer', publicKey, signingKey }]);
-    await this.refreshPeers();
-  }
-
-  private async refreshPeers(): Promise<void> {
-    if (this.refreshingPeers) return;
-    this.refreshingPeers = true;
-    const peers: Buffer[] = [];
-    const signers: Buffer[] = [];
-    try {
-      // A reader's view is sparse: fetch the (tiny) peers range from peers, bounded.
-      for await (const entry of this.view.createReadStream({ gte: PEERS_PREFIX, lt: PEERS_PREFIX + '\u{10FFFF}' }, { timeout: 5000 })) {
-        if (entry.value.byteLength !== 64) continue;
-        peers.push(entry.value.subarray(0, 32));
-        signers.push(entry.value.subarray(32));
-      }
-      this.knownPeers = peers;
-      this.knownSigners = signers;
-    } catch {
-      // Not reachable yet; the next update tries again.
-    } finally {
-      this.refreshingPeers = false;
-    }
+    await this.devices.refresh();
   }
 
   /** The knowledge base's stable public key (the Autobase key, not the view key, which changes). */
@@ -191,6 +137,11 @@ export class KnowledgeBase extends EventEmitter<Events> {
   /** The view's current version; pass it to `changes` later to get what happened since. */
   get version(): number {
     return this.view.version;
+  }
+
+  /** The part of the view the indexers have signed: a reorder never rewrites versions up to here. */
+  get signedVersion(): number {
+    return this.view.core.signedLength;
   }
 
   /** Set when an op needs a newer Tzimtzum; the base stops applying until the app is updated. */
@@ -256,11 +207,22 @@ export class KnowledgeBase extends EventEmitter<Events> {
     const path = typeof pathOrEntry === 'string' ? pathOrEntry : pathOrEntry.path;
     const entry = typeof pathOrEntry === 'string' ? await this.stat(path, opts) : pathOrEntry;
     if (!entry) throw new KnowledgeBaseError('not-found', `"${path}" is not in this knowledge base.`);
-    const bytes = await this.blobs.get(entry.blob, opts);
+    const bytes = entry.blob ? await this.blobs.get(entry.blob, opts) : await this.mergedText(entry, opts);
     if (!contentHash(bytes).equals(entry.hash)) {
       throw new KnowledgeBaseError('integrity', `"${entry.path}" does not match its recorded hash; it was not written. Its writer published inconsistent data.`);
     }
     return bytes;
+  }
+
+  private async mergedText(entry: FileEntry, opts: { wait?: boolean; timeout?: number }): Promise<Buffer> {
+    const merged = await this.view.get(mergedKey(entry.hash), opts);
+    if (!merged) throw new KnowledgeBaseError('integrity', `"${entry.path}" names a merged text the view does not hold.`);
+    return merged.value;
+  }
+
+  /** Whether a merged text is on this device (merged texts live in the view, not in blob cores). */
+  async hasMergedText(entry: FileEntry): Promise<boolean> {
+    return (await this.view.get(mergedKey(entry.hash), { wait: false }).catch(() => null)) !== null;
   }
 
   /** Everything that changed since `version`, as puts and deletes in path order. */
@@ -281,15 +243,16 @@ export class KnowledgeBase extends EventEmitter<Events> {
     }
   }
 
-  /** Write files: bytes first (one batched blob append), then one batched op append. */
-  async putFiles(files: FileInput[]): Promise<void> {
-    if (files.length === 0) return;
+  /** Write files: bytes first (one batched blob append), then one batched op append. Returns what was written. */
+  async putFiles(files: FileInput[]): Promise<FileEntry[]> {
+    if (files.length === 0) return [];
     this.assertWritable();
     for (const file of files) {
       if (file.bytes.byteLength > this.maxFileBytes) {
         throw new KnowledgeBaseError('file-too-large', `"${file.path}" is ${formatBytes(file.bytes.byteLength)}, over the ${formatBytes(this.maxFileBytes)} limit. Raise the limit in settings or leave the file out.`);
       }
     }
+    const bases = await Promise.all(files.map(async (file) => (file.base === undefined ? this.currentVersion(file.path) : file.base)));
     const refs = await this.blobs.putMany(files.map((file) => file.bytes));
     const ops: Op[] = files.map((file, i) => ({
       type: 'put',
@@ -299,9 +262,16 @@ export class KnowledgeBase extends EventEmitter<Events> {
       mtime: Math.max(0, Math.floor(file.mtime)),
       kind: file.kind ?? fileKindOf(file.path),
       blob: refs[i],
-      base: file.base ?? null,
+      base: bases[i] && { hash: bases[i].hash, blob: bases[i].blob },
     }));
     await this.appendOps(ops);
+    const writer = this.localWriterKey;
+    return ops.map((op) => op.type === 'put' ? { path: op.path, hash: op.hash, size: op.size, mtime: op.mtime, kind: op.kind, blob: op.blob, writer } : null).filter((entry) => entry !== null);
+  }
+
+  private async currentVersion(path: string): Promise<FileVersion | null> {
+    const entry = await this.stat(path, { wait: false }).catch(() => null);
+    return entry && { hash: entry.hash, blob: entry.blob };
   }
 
   async deleteFiles(paths: { path: string; base?: Buffer | null }[]): Promise<void> {
@@ -310,6 +280,41 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   async rename(from: string, to: string, opts: { folder?: boolean } = {}): Promise<void> {
     await this.appendOps([{ type: 'rename', from, to, folder: opts.folder ?? false }]);
+  }
+
+  /** The key this device writes with; an owner adds it to make the device a writer. */
+  get localWriterKey(): Buffer {
+    return this.base.local.key!;
+  }
+
+  /** The writer key a device will have in a namespace, before the knowledge base is opened there (for invites). */
+  static async localWriterKey(store: Corestore, namespace: string): Promise<Buffer> {
+    return Autobase.getLocalKey(store.namespace(namespace));
+  }
+
+  /** Make a device a writer (owners only; `apply` ignores it from anyone else). */
+  async addWriter(key: Buffer, opts: { role: WriterRole; name?: string; invite?: Buffer | null }): Promise<void> {
+    await this.appendOps([{ type: 'add-writer', key, role: opts.role, name: opts.name ?? '', invite: opts.invite ?? null }]);
+  }
+
+  /** Stop a writer's future ops (owners only); what it wrote before stays. */
+  async removeWriter(key: Buffer): Promise<void> {
+    await this.appendOps([{ type: 'remove-writer', key }]);
+  }
+
+  /** Every writer: the creator first, then added devices (removed ones marked inactive). */
+  async writers(): Promise<WriterInfo[]> {
+    return readWriters(this.view, this.base.key);
+  }
+
+  /** An active writer's role, or null. */
+  async roleOf(key: Buffer): Promise<WriterRole | null> {
+    return writerRoleIn(this.view, this.base.key, key);
+  }
+
+  /** Whether an invite has been redeemed (an add-writer op carrying its id was applied). */
+  async inviteUsed(id: Buffer): Promise<boolean> {
+    return (await this.view.get(inviteKey(id), { wait: false }).catch(() => null)) !== null;
   }
 
   /** File a sealed grant for one buyer (authors only); any replica then carries it. */
@@ -357,7 +362,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
    */
   keepWriterLogs(): void {
     if (this.writerLogs || this.base.writable) return;
-    // One writer for now: the knowledge base's key is its creator's writer key.
+    // The creator's log (its key is the knowledge base's key); added writers' logs Autobase downloads
+    // whole anyway, since every node must be local to be linearized.
     const core = this.store.get({ key: this.base.key });
     this.writerLogs = core;
     void core.ready().then(() => core.download({ start: 0, end: -1 })).catch(() => undefined);
@@ -370,7 +376,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
     let done = 0;
     let bytes = 0;
     for await (const entry of this.files()) {
-      await this.blobs.download(entry.blob);
+      if (entry.blob) await this.blobs.download(entry.blob);
+      else await this.mergedText(entry, {});
       done++;
       bytes += entry.size;
       onProgress?.(done, bytes);

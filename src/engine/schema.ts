@@ -4,9 +4,12 @@
 // from any writer can be skipped instead of closing the base on every peer that replays it. Decoders are
 // strict (unknown types, bad lengths and trailing bytes are rejected) and never throw to their caller.
 import c, { type Encoding, type State } from 'compact-encoding';
+import { blobRefEncoding, optionalHash, optionalVersion, type BlobRef, type FileVersion } from './schema-fields';
+
+export { blobRefEncoding, type BlobRef, type FileVersion };
 
 /** The newest op schema this build understands. An op with a higher version stops the base ("upgrade needed"). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Longest path, in UTF-8 bytes, an op may carry. Mounts apply their own, stricter policy. */
 export const MAX_PATH_BYTES = 4096;
@@ -20,16 +23,10 @@ const KEY_BYTES = 32;
  */
 export type FileKind = 'note' | 'attachment' | 'paid-note';
 
-/** Where a file's bytes live: a range of a writer's blob core (Hyperblobs bounds). */
-export interface BlobRef {
-  core: Buffer;
-  blockOffset: number;
-  blockLength: number;
-  byteOffset: number;
-  byteLength: number;
-}
-
-/** Create or replace a file. `base` is the hash of the version the writer edited, or null for a new file. */
+/**
+ * Create or replace a file. `base` is the version the writer edited (null for a new file): `apply` compares
+ * it with the current version to detect concurrent edits, and reads its bytes to merge them.
+ */
 export interface PutFileOp {
   type: 'put';
   path: string;
@@ -38,7 +35,7 @@ export interface PutFileOp {
   mtime: number;
   kind: FileKind;
   blob: BlobRef;
-  base: Buffer | null;
+  base: FileVersion | null;
 }
 
 /** Remove a file. `base` is the hash of the version the writer saw when deleting it. */
@@ -85,8 +82,26 @@ export interface GrantOp {
 /** Longest sealed grant an op may carry. */
 export const MAX_GRANT_BYTES = 4096;
 
+/** Who may do what: owners add and remove writers and write files, authors write files. */
+export type WriterRole = 'owner' | 'author';
+
+/** Make a device a writer (owners only). `invite` is the id of the invite it redeemed, which is used up. */
+export interface AddWriterOp {
+  type: 'add-writer';
+  key: Buffer;
+  role: WriterRole;
+  name: string;
+  invite: Buffer | null;
+}
+
+/** Stop a writer's future ops (owners only); its past ops stay in the history. */
+export interface RemoveWriterOp {
+  type: 'remove-writer';
+  key: Buffer;
+}
+
 /** Every op a writer may append. */
-export type Op = PutFileOp | DeleteFileOp | RenameOp | MetaOp | PeerOp | GrantOp;
+export type Op = PutFileOp | DeleteFileOp | RenameOp | MetaOp | PeerOp | GrantOp | AddWriterOp | RemoveWriterOp;
 
 /** The outcome of decoding one op: usable, malformed (skip and count), or from a newer schema (stop). */
 export type DecodedOp =
@@ -94,7 +109,9 @@ export type DecodedOp =
   | { status: 'malformed'; reason: string }
   | { status: 'newer'; version: number };
 
-const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4, peer: 5, grant: 6 } as const;
+const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4, peer: 5, grant: 6, 'add-writer': 7, 'remove-writer': 8 } as const;
+const ROLES: WriterRole[] = ['owner', 'author'];
+const MAX_WRITER_NAME_BYTES = 256;
 /** Wire codes of file kinds. */
 export const KIND_CODE: Record<FileKind, number> = { note: 0, attachment: 1, 'paid-note': 2 };
 const KINDS: FileKind[] = ['note', 'attachment', 'paid-note'];
@@ -118,51 +135,17 @@ function boundedString(maxBytes: number, what: string): Encoding<string> {
 }
 
 const pathString = boundedString(MAX_PATH_BYTES, 'path');
+const writerName = boundedString(MAX_WRITER_NAME_BYTES, 'writer name');
+
+function hashOnly(hash: Buffer | null): FileVersion | null {
+  return hash ? { hash, blob: null } : null;
+}
 const metaString = boundedString(MAX_META_BYTES, 'metadata field');
 
 function validPath(path: string): boolean {
   // Structural checks only: what a mount may write is decided by the mount's path policy.
   return path.length > 0 && !path.includes('\u0000') && !path.includes('\ufffd') && path.isWellFormed();
 }
-
-const optionalHash: Encoding<Buffer | null> = {
-  preencode: (state, value) => {
-    c.bool.preencode(state, value !== null);
-    if (value) c.fixed32.preencode(state, value);
-  },
-  encode: (state, value) => {
-    c.bool.encode(state, value !== null);
-    if (value) c.fixed32.encode(state, value);
-  },
-  decode: (state) => (c.bool.decode(state) ? c.fixed32.decode(state) : null),
-};
-
-/** Hyperblobs bounds plus the key of the core that holds them. */
-export const blobRefEncoding: Encoding<BlobRef> = {
-  preencode(state, ref) {
-    c.fixed32.preencode(state, ref.core);
-    c.uint.preencode(state, ref.blockOffset);
-    c.uint.preencode(state, ref.blockLength);
-    c.uint.preencode(state, ref.byteOffset);
-    c.uint.preencode(state, ref.byteLength);
-  },
-  encode(state, ref) {
-    c.fixed32.encode(state, ref.core);
-    c.uint.encode(state, ref.blockOffset);
-    c.uint.encode(state, ref.blockLength);
-    c.uint.encode(state, ref.byteOffset);
-    c.uint.encode(state, ref.byteLength);
-  },
-  decode(state) {
-    return {
-      core: c.fixed32.decode(state),
-      blockOffset: c.uint.decode(state),
-      blockLength: c.uint.decode(state),
-      byteOffset: c.uint.decode(state),
-      byteLength: c.uint.decode(state),
-    };
-  },
-};
 
 /** Decode a file kind code, rejecting unknown ones. */
 export function decodeKind(state: State): FileKind {
@@ -180,7 +163,7 @@ const opBody = {
       c.uint.preencode(state, op.mtime);
       c.uint.preencode(state, KIND_CODE[op.kind]);
       blobRefEncoding.preencode(state, op.blob);
-      optionalHash.preencode(state, op.base);
+      optionalVersion.preencode(state, op.base);
     },
     encode(state: State, op: PutFileOp) {
       pathString.encode(state, op.path);
@@ -189,9 +172,9 @@ const opBody = {
       c.uint.encode(state, op.mtime);
       c.uint.encode(state, KIND_CODE[op.kind]);
       blobRefEncoding.encode(state, op.blob);
-      optionalHash.encode(state, op.base);
+      optionalVersion.encode(state, op.base);
     },
-    decode(state: State): PutFileOp {
+    decode(state: State, version: number): PutFileOp {
       const op: PutFileOp = {
         type: 'put',
         path: pathString.decode(state),
@@ -200,7 +183,8 @@ const opBody = {
         mtime: c.uint.decode(state),
         kind: decodeKind(state),
         blob: blobRefEncoding.decode(state),
-        base: optionalHash.decode(state),
+        // Version 1 named the base by hash only: such an edit can be ordered but its base not read.
+        base: version === 1 ? hashOnly(optionalHash.decode(state)) : optionalVersion.decode(state),
       };
       check(validPath(op.path), 'invalid path');
       check(op.blob.byteLength === op.size, 'blob length does not match file size');
@@ -274,6 +258,31 @@ const opBody = {
       return op;
     },
   },
+  'add-writer': {
+    preencode(state: State, op: AddWriterOp) {
+      c.fixed32.preencode(state, op.key);
+      c.uint.preencode(state, ROLES.indexOf(op.role));
+      writerName.preencode(state, op.name);
+      optionalHash.preencode(state, op.invite);
+    },
+    encode(state: State, op: AddWriterOp) {
+      c.fixed32.encode(state, op.key);
+      c.uint.encode(state, ROLES.indexOf(op.role));
+      writerName.encode(state, op.name);
+      optionalHash.encode(state, op.invite);
+    },
+    decode(state: State): AddWriterOp {
+      const key = c.fixed32.decode(state);
+      const code = c.uint.decode(state);
+      check(code < ROLES.length, `unknown writer role ${code}`);
+      return { type: 'add-writer', key, role: ROLES[code], name: writerName.decode(state), invite: optionalHash.decode(state) };
+    },
+  },
+  'remove-writer': {
+    preencode: (state: State, op: RemoveWriterOp) => c.fixed32.preencode(state, op.key),
+    encode: (state: State, op: RemoveWriterOp) => c.fixed32.encode(state, op.key),
+    decode: (state: State): RemoveWriterOp => ({ type: 'remove-writer', key: c.fixed32.decode(state) }),
+  },
   peer: {
     preencode(state: State, op: PeerOp) {
       c.fixed32.preencode(state, op.publicKey);
@@ -310,6 +319,8 @@ function preencodeBody(state: State, op: Op): void {
     case 'meta': return opBody.meta.preencode(state, op);
     case 'peer': return opBody.peer.preencode(state, op);
     case 'grant': return opBody.grant.preencode(state, op);
+    case 'add-writer': return opBody['add-writer'].preencode(state, op);
+    case 'remove-writer': return opBody['remove-writer'].preencode(state, op);
   }
 }
 
@@ -321,6 +332,8 @@ function encodeBody(state: State, op: Op): void {
     case 'meta': return opBody.meta.encode(state, op);
     case 'peer': return opBody.peer.encode(state, op);
     case 'grant': return opBody.grant.encode(state, op);
+    case 'add-writer': return opBody['add-writer'].encode(state, op);
+    case 'remove-writer': return opBody['remove-writer'].encode(state, op);
   }
 }
 
@@ -335,12 +348,14 @@ export function decodeOp(bytes: Uint8Array | null): DecodedOp {
     const type = c.uint.decode(state);
     let op: Op;
     switch (type) {
-      case OP_TYPE.put: op = opBody.put.decode(state); break;
+      case OP_TYPE.put: op = opBody.put.decode(state, version); break;
       case OP_TYPE.delete: op = opBody.delete.decode(state); break;
       case OP_TYPE.rename: op = opBody.rename.decode(state); break;
       case OP_TYPE.meta: op = opBody.meta.decode(state); break;
       case OP_TYPE.peer: op = opBody.peer.decode(state); break;
       case OP_TYPE.grant: op = opBody.grant.decode(state); break;
+      case OP_TYPE['add-writer']: op = opBody['add-writer'].decode(state); break;
+      case OP_TYPE['remove-writer']: op = opBody['remove-writer'].decode(state); break;
       default: return { status: 'malformed', reason: `unknown op type ${type}` };
     }
     check(state.start === state.end, 'trailing bytes');

@@ -117,3 +117,18 @@ export function decodeStrict<T>(encoding: Encoding<T>, bytes: unknown): T | null
     return null;
   }
 }
+
+/** A value or null, behind a one-byte presence flag. */
+export function optional<T>(encoding: Encoding<T>): Encoding<T | null> {
+  return {
+    preencode(state, value) {
+      c.bool.preencode(state, value !== null);
+      if (value !== null) encoding.preencode(state, value);
+    },
+    encode(state, value) {
+      c.bool.encode(state, value !== null);
+      if (value !== null) encoding.encode(state, value);
+    },
+    decode: (state) => (c.bool.decode(state) ? encoding.decode(state) : null),
+  };
+}

@@ -16,6 +16,31 @@ export function grantKey(buyerTag: Uint8Array, noteId: Uint8Array): string {
   return `${GRANTS_PREFIX}${Buffer.from(buyerTag).toString('hex')}/${Buffer.from(noteId).toString('hex')}`;
 }
 
+/** Writers and their roles: `kb/writers/<writer key hex>`. */
+export const WRITERS_PREFIX = 'kb/writers/';
+/** Invites already redeemed: `kb/invites/<invite id hex>`. */
+export const INVITES_PREFIX = 'kb/invites/';
+/** Texts `apply` produced by merging concurrent edits: `merged/<hash hex>`. */
+export const MERGED_PREFIX = 'merged/';
+/** Where a renamed file went, so a concurrent edit of the old path follows it: `moved/<old path>`. */
+export const MOVED_PREFIX = 'moved/';
+
+export function writerKey(key: Uint8Array): string {
+  return WRITERS_PREFIX + Buffer.from(key).toString('hex');
+}
+
+export function inviteKey(id: Uint8Array): string {
+  return INVITES_PREFIX + Buffer.from(id).toString('hex');
+}
+
+export function mergedKey(hash: Uint8Array): string {
+  return MERGED_PREFIX + Buffer.from(hash).toString('hex');
+}
+
+export function movedKey(path: string): string {
+  return MOVED_PREFIX + path;
+}
+
 /** Counters of applied and skipped ops. */
 export const STATS_KEY = 'kb/stats';
 

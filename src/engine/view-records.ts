@@ -2,7 +2,8 @@
 // formats need no version of their own; they are decoded strictly all the same, since a reader may get
 // the view from a replica rather than compute it.
 import c, { type Encoding } from 'compact-encoding';
-import { blobRefEncoding, decodeKind, KIND_CODE, type BlobRef, type FileKind } from './schema';
+import { decodeKind, KIND_CODE, type BlobRef, type FileKind, type WriterRole } from './schema';
+import { optionalBlobRef } from './schema-fields';
 import { decodeStrict } from './strict-encoding';
 
 /** What the view stores for one file: its identity, size, kind, and where its bytes are. */
@@ -11,7 +12,8 @@ export interface FileRecord {
   size: number;
   mtime: number;
   kind: FileKind;
-  blob: BlobRef;
+  /** Where the bytes are; null when `apply` merged concurrent edits and the view holds the text (`merged/<hash>`). */
+  blob: BlobRef | null;
   /** The writer whose op produced this version. */
   writer: Buffer;
 }
@@ -23,7 +25,7 @@ export const fileRecordEncoding: Encoding<FileRecord> = {
     c.uint.preencode(state, record.size);
     c.uint.preencode(state, record.mtime);
     c.uint.preencode(state, KIND_CODE[record.kind]);
-    blobRefEncoding.preencode(state, record.blob);
+    optionalBlobRef.preencode(state, record.blob);
     c.fixed32.preencode(state, record.writer);
   },
   encode(state, record) {
@@ -31,7 +33,7 @@ export const fileRecordEncoding: Encoding<FileRecord> = {
     c.uint.encode(state, record.size);
     c.uint.encode(state, record.mtime);
     c.uint.encode(state, KIND_CODE[record.kind]);
-    blobRefEncoding.encode(state, record.blob);
+    optionalBlobRef.encode(state, record.blob);
     c.fixed32.encode(state, record.writer);
   },
   decode(state) {
@@ -40,7 +42,7 @@ export const fileRecordEncoding: Encoding<FileRecord> = {
       size: c.uint.decode(state),
       mtime: c.uint.decode(state),
       kind: decodeKind(state),
-      blob: blobRefEncoding.decode(state),
+      blob: optionalBlobRef.decode(state),
       writer: c.fixed32.decode(state),
     };
   },
@@ -66,6 +68,34 @@ export const metaEncoding: Encoding<KnowledgeBaseMeta> = {
   },
   decode(state) {
     return { title: c.string.decode(state), description: c.string.decode(state), author: c.string.decode(state) };
+  },
+};
+
+/** A writer as the view records it. Removed writers stay listed (inactive) so their history keeps a name. */
+export interface WriterRecord {
+  role: WriterRole;
+  name: string;
+  active: boolean;
+}
+
+const ROLE_CODE: Record<WriterRole, number> = { owner: 0, author: 1 };
+const ROLES: WriterRole[] = ['owner', 'author'];
+
+export const writerRecordEncoding: Encoding<WriterRecord> = {
+  preencode(state, record) {
+    c.uint.preencode(state, ROLE_CODE[record.role]);
+    c.string.preencode(state, record.name);
+    c.bool.preencode(state, record.active);
+  },
+  encode(state, record) {
+    c.uint.encode(state, ROLE_CODE[record.role]);
+    c.string.encode(state, record.name);
+    c.bool.encode(state, record.active);
+  },
+  decode(state) {
+    const role = ROLES[c.uint.decode(state)];
+    if (!role) throw new RangeError('unknown writer role');
+    return { role, name: c.string.decode(state), active: c.bool.decode(state) };
   },
 };
 

@@ -11,6 +11,7 @@ import type { FileKind } from '../engine/schema';
 import { SerialQueue } from '../engine/serial';
 import type { FolderEvent, FolderEventSource, FolderFile, FolderReader } from './folder-source';
 import { IgnoreRules } from './ignore-rules';
+import { ViewBaseline, type MirrorBaseline } from './mirror-baseline';
 import { OpBatch, readAhead } from './op-batch';
 
 /** Decides what a file is published as (paid notes are sealed); null when the published version is current. */
@@ -25,6 +26,8 @@ export interface FolderMirrorOptions {
   publisher?: Publisher;
   folder: FolderReader;
   events?: FolderEventSource;
+  /** What the folder last agreed with (default: the view, right while this device is the only writer). */
+  baseline?: MirrorBaseline;
   ignore?: readonly string[];
   /** Quiet time before a burst of events is flushed. */
   debounceMs?: number;
@@ -73,6 +76,7 @@ export class FolderMirror extends EventEmitter<Events> {
   private readonly folder: FolderReader;
   private readonly source: FolderEventSource | undefined;
   private readonly publisher: Publisher | undefined;
+  private readonly baseline: MirrorBaseline;
   private readonly rules: IgnoreRules;
   private readonly debounceMs: number;
   private readonly massDeleteThreshold: number;
@@ -91,6 +95,7 @@ export class FolderMirror extends EventEmitter<Events> {
     this.folder = opts.folder;
     this.source = opts.events;
     this.publisher = opts.publisher;
+    this.baseline = opts.baseline ?? new ViewBaseline(opts.kb);
     this.rules = new IgnoreRules(opts.ignore);
     this.debounceMs = opts.debounceMs ?? 100;
     this.massDeleteThreshold = opts.massDeleteThreshold ?? 100;
@@ -116,7 +121,7 @@ export class FolderMirror extends EventEmitter<Events> {
     this.held = null;
     return this.work.run(async () => {
       const present = await this.existingEntries(held.paths);
-      await this.kb.deleteFiles(present.map((entry) => ({ path: entry.path, base: entry.hash })));
+      await this.deleteEntries(present);
       return present.length;
     });
   }
@@ -161,6 +166,11 @@ export class FolderMirror extends EventEmitter<Events> {
     return this.work.run(() => this.reconcileNow());
   }
 
+  /** Run `task` between the mirror's own appends (the co-editor writes remote changes this way). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.work.run(task);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe?.();
@@ -172,7 +182,7 @@ export class FolderMirror extends EventEmitter<Events> {
   private async reconcileNow(): Promise<ReconcileSummary> {
     const summary: ReconcileSummary = { scanned: 0, put: 0, deleted: 0, renamed: 0, unchanged: 0, held: null, errors: [] };
     const known = new Map<string, FileEntry>();
-    for await (const entry of this.kb.files()) known.set(entry.path, entry);
+    for await (const entry of this.baseline.all()) known.set(entry.path, entry);
 
     if (!(await this.folder.exists())) {
       summary.held = this.holdDeletions([...known.keys()], 'folder-missing');
@@ -202,7 +212,7 @@ export class FolderMirror extends EventEmitter<Events> {
     }
 
     progress.phase = 'ingesting';
-    const batch = new OpBatch(this.kb, this.batchFiles, this.batchBytes);
+    const batch = this.newBatch();
     const renamedAway = new Set<string>();
     // Reads run ahead in small parallel groups (file systems serve several at once); appends stay in order.
     const reads = readAhead(candidates, (file) => this.folder.read(file.path));
@@ -235,7 +245,7 @@ export class FolderMirror extends EventEmitter<Events> {
           summary.unchanged++;
           continue;
         }
-        await batch.put({ path: file.path, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry?.hash ?? null });
+        await batch.put({ path: file.path, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry ?? null });
         summary.put++;
         progress.bytesIngested += bytes.byteLength;
       }
@@ -250,7 +260,7 @@ export class FolderMirror extends EventEmitter<Events> {
       if (reason) {
         summary.held = this.holdDeletions(toDelete, reason);
       } else {
-        await this.kb.deleteFiles(toDelete.map((path) => ({ path, base: known.get(path)!.hash })));
+        await this.deleteEntries(toDelete.map((path) => known.get(path)!));
         summary.deleted = toDelete.length;
       }
     }
@@ -259,7 +269,7 @@ export class FolderMirror extends EventEmitter<Events> {
   }
 
   private async applyEvents(events: FolderEvent[]): Promise<void> {
-    const batch = new OpBatch(this.kb, this.batchFiles, this.batchBytes);
+    const batch = this.newBatch();
     const deletions: FileEntry[] = [];
     const puts: { input: FileInput; hash: Buffer; isNew: boolean }[] = [];
     let renamed = 0;
@@ -269,19 +279,19 @@ export class FolderMirror extends EventEmitter<Events> {
         continue;
       }
       if (event.type === 'rescan' || this.rules.ignores(event.path)) continue;
-      const entry = await this.kb.stat(event.path, { wait: false }).catch(() => null);
+      const entry = await this.baseline.get(event.path);
       const file = await this.folder.stat(event.path);
       if (!file) {
         // "deleted", or "changed" for a file that is gone by now: either way it is a deletion.
         if (entry) deletions.push(entry);
-        else for await (const inner of this.kb.files(event.path + '/')) deletions.push(inner);
+        else for await (const inner of this.baseline.all(event.path + '/')) deletions.push(inner);
         continue;
       }
       try {
         const bytes = await this.folder.read(event.path);
         const publish = await this.publishable(event.path, bytes, entry);
         if (!publish) continue;
-        puts.push({ input: { path: event.path, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry?.hash ?? null }, hash: contentHash(publish.bytes), isNew: !entry });
+        puts.push({ input: { path: event.path, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry ?? null }, hash: contentHash(publish.bytes), isNew: !entry });
       } catch (err) {
         this.emit('error', { path: event.path, message: errorMessage(err) });
       }
@@ -309,7 +319,7 @@ export class FolderMirror extends EventEmitter<Events> {
       // Moved out of what is shared (into a hidden or ignored place): a deletion for readers.
       const deletions: string[] = [];
       await this.deleteFolderContents(event.from, deletions);
-      if (await this.kb.stat(event.from, { wait: false }).catch(() => null)) deletions.push(event.from);
+      if (await this.baseline.get(event.from)) deletions.push(event.from);
       await batch.flush();
       await this.applyDeletions(deletions);
       return 0;
@@ -319,23 +329,20 @@ export class FolderMirror extends EventEmitter<Events> {
       this.enqueueScanOf(event.to);
       return 0;
     }
-    const isFolder = event.folder ?? !(await this.kb.stat(event.from, { wait: false }).catch(() => null));
-    if (isFolder) {
-      const first = await this.kb.list({ prefix: event.from + '/', limit: 1 });
-      if (first.entries.length === 0) return 0;
-    }
+    const isFolder = event.folder ?? !(await this.baseline.get(event.from));
+    if (isFolder && !(await hasAny(this.baseline.all(event.from + '/')))) return 0;
     await batch.op({ type: 'rename', from: event.from, to: event.to, folder: isFolder });
     if (!isFolder) {
       // A rename can come with an edit (an editor's save-as): publish the new bytes too.
       const file = await this.folder.stat(event.to);
-      const entry = await this.kb.stat(event.from, { wait: false }).catch(() => null);
+      const entry = await this.baseline.get(event.from);
       if (file && entry) {
         const bytes = await this.folder.read(event.to);
         const publish = await this.publishable(event.to, bytes, entry).catch((err: unknown) => {
           this.emit('error', { path: event.to, message: errorMessage(err) });
           return null;
         });
-        if (publish) await batch.put({ path: event.to, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry.hash });
+        if (publish) await batch.put({ path: event.to, bytes: publish.bytes, kind: publish.kind, mtime: file.mtime, base: entry });
       }
     }
     return 1;
@@ -352,7 +359,7 @@ export class FolderMirror extends EventEmitter<Events> {
   }
 
   private async deleteFolderContents(folder: string, into: string[]): Promise<void> {
-    for await (const entry of this.kb.files(folder + '/')) into.push(entry.path);
+    for await (const entry of this.baseline.all(folder + '/')) into.push(entry.path);
   }
 
   private async applyDeletions(paths: string[]): Promise<number> {
@@ -362,14 +369,23 @@ export class FolderMirror extends EventEmitter<Events> {
       return 0;
     }
     const present = await this.existingEntries(paths);
-    await this.kb.deleteFiles(present.map((entry) => ({ path: entry.path, base: entry.hash })));
+    await this.deleteEntries(present);
     return present.length;
+  }
+
+  private async deleteEntries(entries: FileEntry[]): Promise<void> {
+    await this.kb.deleteFiles(entries.map((entry) => ({ path: entry.path, base: entry.hash })));
+    for (const entry of entries) this.baseline.delete(entry.path);
+  }
+
+  private newBatch(): OpBatch {
+    return new OpBatch(this.kb, this.batchFiles, this.batchBytes, this.baseline);
   }
 
   private async existingEntries(paths: string[]): Promise<FileEntry[]> {
     const entries: FileEntry[] = [];
     for (const path of paths) {
-      const entry = await this.kb.stat(path, { wait: false }).catch(() => null);
+      const entry = await this.baseline.get(path);
       if (entry) entries.push(entry);
     }
     return entries;
@@ -382,6 +398,11 @@ export class FolderMirror extends EventEmitter<Events> {
     this.emit('deletions-held', this.held);
     return this.held;
   }
+}
+
+async function hasAny(entries: AsyncIterable<unknown> | Iterable<unknown>): Promise<boolean> {
+  for await (const _ of entries) return true;
+  return false;
 }
 
 function errorMessage(err: unknown): string {

@@ -1,6 +1,7 @@
 // How a mirror appends: puts and ops in bounded batches, in order, with file reads running ahead.
 import type { FileInput, KnowledgeBase } from '../engine/knowledge-base';
 import type { Op } from '../engine/schema';
+import type { MirrorBaseline } from './mirror-baseline';
 
 /** Accumulates puts and ops and appends them in bounded batches, preserving their order. */
 export class OpBatch {
@@ -8,7 +9,7 @@ export class OpBatch {
   private ops: Op[] = [];
   private bytes = 0;
 
-  constructor(private readonly kb: KnowledgeBase, private readonly maxFiles: number, private readonly maxBytes: number) {}
+  constructor(private readonly kb: KnowledgeBase, private readonly maxFiles: number, private readonly maxBytes: number, private readonly baseline?: MirrorBaseline) {}
 
   async put(file: FileInput): Promise<void> {
     // Ops queued before this put must land before it; flush them first.
@@ -29,8 +30,9 @@ export class OpBatch {
     this.files = [];
     this.ops = [];
     this.bytes = 0;
-    if (files.length > 0) await this.kb.putFiles(files);
+    if (files.length > 0) for (const entry of await this.kb.putFiles(files)) this.baseline?.put(entry);
     if (ops.length > 0) await this.kb.appendOps(ops);
+    for (const op of ops) if (op.type === 'rename') this.baseline?.move(op.from, op.to, op.folder);
   }
 }
 

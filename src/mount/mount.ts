@@ -368,7 +368,7 @@ export class Mount extends EventEmitter<Events> {
       const jobs: (WriteJob & { planned: Planned; stub: boolean })[] = [];
       await Promise.all(slice.map(async (planned) => {
         const { entry } = planned;
-        const local = await this.kb.blobs.has(entry.blob);
+        const local = entry.blob ? await this.kb.blobs.has(entry.blob) : await this.kb.hasMergedText(entry);
         if (!opts.fetch && !local) {
           // Lazy: a stub for a note, nothing yet for an attachment.
           if (hasStub(entry)) jobs.push({ path: planned.disk, bytes: lazyStub(entry), planned, stub: true });

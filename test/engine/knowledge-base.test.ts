@@ -59,7 +59,7 @@ describe('KnowledgeBase', () => {
     expect(one!.hash.equals(contentHash(Buffer.from('# One')))).toBe(true);
     const pic = await kb.stat('img/p.png');
     expect(pic).toMatchObject({ kind: 'attachment', size: 300_000 });
-    expect(pic!.blob.blockLength).toBe(5); // 64 KiB blocks: outside the B-tree, never inline
+    expect(pic!.blob!.blockLength).toBe(5); // 64 KiB blocks: outside the B-tree, never inline
     expect((await kb.read('img/p.png')).equals(picture)).toBe(true);
   });
 

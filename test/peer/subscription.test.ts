@@ -86,7 +86,7 @@ describe('subscribing', () => {
     const seeded = await seeder.subscribe(shared.link, null);
     expect(seeded.role).toBe('seeded');
     const kb = seeder.knowledgeBase(shared.id)!;
-    await eventually(async () => (await kb.list()).entries.length === 2 && (await Promise.all((await kb.list()).entries.map((e) => kb.blobs.has(e.blob)))).every(Boolean), 'a complete replica on the seeder', 30_000);
+    await eventually(async () => (await kb.list()).entries.length === 2 && (await Promise.all((await kb.list()).entries.map((e) => kb.blobs.has(e.blob!)))).every(Boolean), 'a complete replica on the seeder', 30_000);
     await closeLater(author);
 
     const reader = await openPeer(teardown, testnet);

@@ -1,0 +1,169 @@
+// Brings other writers' changes into a shared folder, without echoing them back and without ever
+// overwriting what the user typed. Each file is compared three ways: the folder's copy (L), the version
+// the folder last agreed with (S, synced-versions.ts) and the view (V).
+// - L equals V: already in sync.
+// - L equals S (or both are absent): the user has not touched it, so V is written (or the file removed).
+// - otherwise the user edited it: it is left alone and handed to the mirror, which publishes it with S as
+//   its base, and `apply` merges it with V (or keeps it as a conflict copy); the result comes back here.
+// Writes run inside the mirror's queue and update S first, so the watcher's echo of a write is seen by the
+// mirror as "unchanged" and never published again.
+import { EventEmitter } from 'node:events';
+import { contentHash } from '../engine/content-hash';
+import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
+import { SerialQueue } from '../engine/serial';
+import type { MountFileSystem } from '../mount/file-writer';
+import { checkPath } from '../mount/path-policy';
+import type { FolderMirror } from './folder-mirror';
+import { IgnoreRules } from './ignore-rules';
+import type { SyncedVersions } from './synced-versions';
+
+export interface CoEditorOptions {
+  kb: KnowledgeBase;
+  mirror: FolderMirror;
+  synced: SyncedVersions;
+  /** Confined, atomic writes into the shared folder (the plugin routes them through the vault). */
+  files: MountFileSystem;
+  ignore?: readonly string[];
+  /** How long to wait for a remote file's bytes before trying again on the next update. */
+  readTimeoutMs?: number;
+}
+
+type Events = {
+  /** A remote change reached the folder. */
+  written: [{ path: string; type: 'put' | 'delete' }];
+  /** A remote change met a local edit; the edit is published and merged instead. */
+  'kept-local': [path: string];
+  error: [{ path: string; message: string }];
+};
+
+export class CoEditor extends EventEmitter<Events> {
+  private readonly kb: KnowledgeBase;
+  private readonly mirror: FolderMirror;
+  private readonly synced: SyncedVersions;
+  private readonly files: MountFileSystem;
+  private readonly rules: IgnoreRules;
+  private readonly readTimeoutMs: number;
+  private readonly passes = new SerialQueue();
+  private fullPass = true;
+  private scheduled = false;
+  private closed = false;
+  private readonly onUpdate = () => this.schedule();
+  private readonly onTruncate = () => {
+    this.fullPass = true;
+    this.schedule();
+  };
+
+  constructor(opts: CoEditorOptions) {
+    super();
+    this.kb = opts.kb;
+    this.mirror = opts.mirror;
+    this.synced = opts.synced;
+    this.files = opts.files;
+    this.rules = new IgnoreRules(opts.ignore);
+    this.readTimeoutMs = opts.readTimeoutMs ?? 15_000;
+    // What the mirror publishes may not change the view as it expected (a delete of an edited file is
+    // skipped, an edit may be merged): look at those paths again after the next update.
+    this.mirror.on('flushed', () => this.schedule());
+  }
+
+  /** Follow the view; the first pass compares every file. */
+  start(): void {
+    this.kb.on('update', this.onUpdate);
+    this.kb.on('truncate', this.onTruncate);
+    this.schedule();
+  }
+
+  /** Resolves once the folder has caught up with the view as it is now. */
+  async catchUp(): Promise<void> {
+    await this.passes.run(() => this.pass());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.kb.off('update', this.onUpdate);
+    this.kb.off('truncate', this.onTruncate);
+    await this.passes.idle();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    void this.passes.run(async () => {
+      this.scheduled = false;
+      await this.pass();
+    }).catch((err: unknown) => this.emit('error', { path: '', message: err instanceof Error ? err.message : String(err) }));
+  }
+
+  private async pass(): Promise<void> {
+    if (this.closed) return;
+    const target = this.kb.version;
+    const full = this.fullPass || this.synced.version > target;
+    const paths = new Map<string, FileEntry | null>();
+    if (full) {
+      for await (const entry of this.kb.files()) paths.set(entry.path, entry);
+      for (const entry of this.synced.all()) if (!paths.has(entry.path)) paths.set(entry.path, null);
+    } else if (target !== this.synced.version) {
+      for await (const change of this.kb.changes(this.synced.version)) paths.set(change.path, change.type === 'put' ? change.entry : null);
+    }
+    const touched = [...this.synced.touched];
+    this.synced.touched.clear();
+    for (const path of touched) if (!paths.has(path)) paths.set(path, await this.kb.stat(path, { wait: false }).catch(() => null));
+    let complete = true;
+    await this.mirror.exclusive(async () => {
+      for (const [path, entry] of paths) {
+        if (this.closed) return;
+        complete = (await this.syncPath(path, entry)) && complete;
+      }
+    });
+    if (complete && !this.closed) {
+      this.fullPass = false;
+      // Only the signed part of the view is final: a reorder may rewrite the rest (and may be reported
+      // after a pass has read it), so the next pass looks at the unsigned tail again. Paths whose synced
+      // version already matches cost no disk access.
+      this.synced.setVersion(Math.min(target, this.kb.signedVersion));
+    }
+  }
+
+  /** Bring one path in line with the view; false when its bytes are not available yet (retried later). */
+  private async syncPath(path: string, remote: FileEntry | null): Promise<boolean> {
+    const synced = await this.synced.get(path);
+    if (remote && synced?.hash.equals(remote.hash)) return true;
+    const verdict = checkPath(path);
+    if (this.rules.ignores(path) || !verdict.ok || verdict.path !== path) {
+      if (remote) this.emit('error', { path, message: `"${path}" from a co-author cannot be written in this folder; it stays in the knowledge base only.` });
+      return true;
+    }
+    const local = await this.files.read(path);
+    const localHash = local && contentHash(local);
+    if (remote && localHash?.equals(remote.hash)) {
+      this.synced.put({ ...remote, path });
+      return true;
+    }
+    if (!remote && !local) {
+      if (synced) this.synced.delete(path);
+      return true;
+    }
+    const untouched = synced ? localHash !== null && localHash.equals(synced.hash) : local === null;
+    if (!untouched) {
+      this.emit('kept-local', path);
+      this.mirror.enqueue({ type: 'changed', path });
+      return true;
+    }
+    if (!remote) {
+      this.synced.delete(path);
+      await this.files.remove(path);
+      this.emit('written', { path, type: 'delete' });
+      return true;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await this.kb.read(remote, { timeout: this.readTimeoutMs });
+    } catch {
+      return false;
+    }
+    this.synced.put({ ...remote, path });
+    await this.files.write({ path, bytes, mtime: remote.mtime });
+    this.emit('written', { path, type: 'put' });
+    return true;
+  }
+}
