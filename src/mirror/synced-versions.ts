@@ -29,7 +29,7 @@ export class SyncedVersions implements MirrorBaseline {
    * Load the record; without one (a folder shared before it had co-authors), start from the view,
    * which is exactly what the folder agreed with while this device was its only writer.
    */
-  static async open(file: string, kb: KnowledgeBase): Promise<SyncedVersions> {
+  static async open(file: string, kb: KnowledgeBase, opts: { fresh?: boolean } = {}): Promise<SyncedVersions> {
     const synced = new SyncedVersions(file);
     const stored = (await synced.file.read()) as { version?: number; files?: StoredEntry[] } | null;
     if (stored && Array.isArray(stored.files)) {
@@ -38,11 +38,13 @@ export class SyncedVersions implements MirrorBaseline {
         const entry = fromStored(item);
         if (entry) synced.entries.set(entry.path, entry);
       }
-    } else {
+    } else if (!opts.fresh) {
       for await (const entry of kb.files()) synced.entries.set(entry.path, entry);
       synced.version = kb.version;
       await synced.save();
     }
+    // A fresh record (a device that just joined, with an empty folder) starts at version 0: the
+    // co-editor's first pass writes every file.
     return synced;
   }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type Corestore from 'corestore';
 import { KnowledgeBase } from '../engine/knowledge-base';
 import type { Swarm } from '../net/swarm';
-import type { RecoveredRecord } from './registry';
+import type { RecoveredRecord, Registry } from './registry';
 
 /** The marker of a pending recovery, in the data folder. */
 export function recoveryMarkerOf(dataDir: string): string {
@@ -61,4 +61,37 @@ export async function recoverKnowledgeBase(opts: { store: Corestore; swarm: Swar
     await swarm.leave(kb.discoveryKey);
     await kb.close();
   }
+}
+
+/**
+ * Restore the knowledge bases a device index created, from the peers that hold them: for each of the
+ * device's sequential namespaces, wait (bounded) for a peer, bring the writer core and blob core up to
+ * the length peers have signed. Stops after two namespaces nobody has. Returns what was found and the
+ * next free namespace number.
+ */
+export async function recoverDeviceShares(opts: {
+  store: Corestore; swarm: Swarm; registry: Registry; timeoutMs?: number; probeMs?: number; scan?: number;
+}): Promise<{ found: RecoveredRecord[]; next: number }> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  // After the first namespace, a shorter wait tells "nobody has it" (the end of the device's history).
+  const probeMs = opts.probeMs ?? 5_000;
+  const found: RecoveredRecord[] = [...opts.registry.recovered];
+  let last = 0;
+  let misses = 0;
+  for (let index = 1; index <= (opts.scan ?? 16) && misses < 2; index++) {
+    const namespace = `share/${index}`;
+    if (opts.registry.shares.some((share) => share.namespace === namespace)) {
+      last = index;
+      continue;
+    }
+    const record = await recoverKnowledgeBase({ store: opts.store, swarm: opts.swarm, namespace, waitForPeerMs: index === 1 ? timeoutMs : probeMs, timeoutMs });
+    if (!record) {
+      misses++;
+      continue;
+    }
+    misses = 0;
+    last = index;
+    if (!found.some((item) => item.id === record.id)) found.push(record);
+  }
+  return { found, next: last + 1 };
 }

@@ -59,7 +59,7 @@ export interface KnowledgeBaseStatus {
 
 /** Errors the user can act on. */
 export class PeerError extends Error {
-  constructor(readonly code: 'already-shared' | 'already-subscribed' | 'unknown-kb' | 'own-kb' | 'folder-in-use' | 'recovery-pending', message: string) {
+  constructor(readonly code: 'already-shared' | 'already-subscribed' | 'unknown-kb' | 'own-kb' | 'folder-in-use' | 'recovery-pending' | 'not-owner', message: string) {
     super(message);
   }
 }

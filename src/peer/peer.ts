@@ -11,7 +11,7 @@ import type { Identity } from '../engine/identity';
 import { loadIdentity } from '../engine/identity-file';
 import { KnowledgeBase } from '../engine/knowledge-base';
 import { acquireStoreLock, type StoreLock } from '../engine/store-lock';
-import { FolderMirror, type HeldDeletions, type MirrorProgress } from '../mirror/folder-mirror';
+import type { FolderMirror, HeldDeletions, MirrorProgress } from '../mirror/folder-mirror';
 import { NodeFolder } from '../mirror/node-folder';
 import { NodeFolderWatcher } from '../mirror/node-watcher';
 import { Mount, type MountMode, type MountProgress, type NoteRenderer, type SyncSummary, type DriftRestored } from '../mount/mount';
@@ -23,8 +23,10 @@ import { PeerError, type FolderAccess, type KnowledgeBaseStatus, type PeerOption
 import { keepReplicaComplete } from './seeding';
 
 export * from './peer-types';
-import { clearRecoveryPending, recoverKnowledgeBase, recoveryPending } from './device-recovery';
-import { PaidNotePublisher } from '../paywall/paid-publisher';
+import { clearRecoveryPending, recoverDeviceShares, recoveryPending } from './device-recovery';
+import { FileWriter } from '../mount/file-writer';
+import { CoAuthoring, type IssuedInvite, type NewInvite, type WriterInfo, type WriterRole } from './co-authoring';
+import { SharedFolder } from './shared-folder';
 import { Paywall } from '../paywall/paywall';
 
 type Events = {
@@ -35,12 +37,16 @@ type Events = {
   restored: [id: string, drift: DriftRestored];
   rejected: [id: string, rejections: PathRejection[]];
   'deletions-held': [id: string, held: { count: number; paths: string[]; side: 'share' | 'mount' }];
+  /** Another writer's change reached a shared folder ('kept-local': it met a local edit, which is merged instead). */
+  'co-edit': [id: string, change: { path: string; type: 'put' | 'delete' | 'kept-local' }];
+  'writer-added': [id: string, writer: { key: Buffer; role: WriterRole }];
   error: [id: string | null, message: string];
 };
 
 interface OpenShare {
   record: ShareRecord;
   kb: KnowledgeBase;
+  folder: SharedFolder;
   mirror: FolderMirror;
 }
 
@@ -58,6 +64,7 @@ export class Peer extends EventEmitter<Events> {
   readonly store: Corestore;
   readonly swarm: Swarm;
   readonly paywall: Paywall;
+  readonly coAuthoring: CoAuthoring;
   private readonly lock: StoreLock;
   private readonly registry: Registry;
   private readonly folderAccess: FolderAccess;
@@ -70,7 +77,7 @@ export class Peer extends EventEmitter<Events> {
   private recovering = false;
 
   private constructor(parts: {
-    opts: PeerOptions; identity: Identity; deviceIndex: number; store: Corestore; swarm: Swarm; lock: StoreLock; registry: Registry; paywall: Paywall;
+    opts: PeerOptions; identity: Identity; deviceIndex: number; store: Corestore; swarm: Swarm; lock: StoreLock; registry: Registry; paywall: Paywall; coAuthoring: CoAuthoring;
   }) {
     super();
     this.dataDir = parts.opts.dataDir;
@@ -79,6 +86,8 @@ export class Peer extends EventEmitter<Events> {
     this.store = parts.store;
     this.swarm = parts.swarm;
     this.paywall = parts.paywall;
+    this.coAuthoring = parts.coAuthoring;
+    this.coAuthoring.desk.on('writer-added', ({ kb, key, role }) => this.emit('writer-added', kb.id, { key, role }));
     this.lock = parts.lock;
     this.registry = parts.registry;
     this.folderAccess = parts.opts.folderAccess ?? ((folder) => ({ reader: new NodeFolder(folder), events: new NodeFolderWatcher(folder) }));
@@ -115,7 +124,9 @@ export class Peer extends EventEmitter<Events> {
         knowledgeBase: (id) => peer?.knowledgeBase(id) ?? null,
       });
       swarm.on('stream', (stream, remote) => paywall.attach(stream, remote));
-      peer = new Peer({ opts: { ...opts, dataDir }, identity, deviceIndex, store, swarm, lock, registry, paywall });
+      const coAuthoring = new CoAuthoring(swarm, dataDir);
+      await coAuthoring.ready();
+      peer = new Peer({ opts: { ...opts, dataDir }, identity, deviceIndex, store, swarm, lock, registry, paywall, coAuthoring });
       peer.recovering = await recoveryPending(dataDir);
       return peer;
     } catch (err) {
@@ -180,31 +191,75 @@ export class Peer extends EventEmitter<Events> {
    * the length peers have signed, and record the knowledge base. Stops after two namespaces nobody has.
    */
   async recover(opts: { timeoutMs?: number; probeMs?: number; scan?: number } = {}): Promise<RecoveredRecord[]> {
-    const timeoutMs = opts.timeoutMs ?? 30_000;
-    // After the first namespace, a shorter wait tells "nobody has it" (the end of the device's history).
-    const probeMs = opts.probeMs ?? 5_000;
-    const found: RecoveredRecord[] = [...this.registry.recovered];
-    let last = 0;
-    let misses = 0;
-    for (let index = 1; index <= (opts.scan ?? 16) && misses < 2; index++) {
-      const namespace = `share/${index}`;
-      if (this.registry.shares.some((share) => share.namespace === namespace)) {
-        last = index;
-        continue;
-      }
-      const record = await recoverKnowledgeBase({ store: this.store, swarm: this.swarm, namespace, waitForPeerMs: index === 1 ? timeoutMs : probeMs, timeoutMs });
-      if (!record) {
-        misses++;
-        continue;
-      }
-      misses = 0;
-      last = index;
-      if (!found.some((item) => item.id === record.id)) found.push(record);
-    }
-    await this.registry.setRecovered(found, last + 1);
+    const { found, next } = await recoverDeviceShares({ store: this.store, swarm: this.swarm, registry: this.registry, ...opts });
+    await this.registry.setRecovered(found, next);
     await clearRecoveryPending(this.dataDir);
     this.recovering = false;
     return found;
+  }
+
+  /**
+   * Become a writer of someone's knowledge base with this device: redeem the invite with the key this device
+   * will write with (never a copied one), then share an empty folder that the knowledge base fills.
+   */
+  async joinAsWriter(code: string, folder: string, opts: { timeoutMs?: number } = {}): Promise<KnowledgeBaseStatus> {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const resolved = path.resolve(folder);
+    if (this.recovering) throw new PeerError('recovery-pending', 'Run "tzimtzum recover" on this device before it writes.');
+    const present = await fs.readdir(resolved).catch(() => []);
+    if (present.some((name) => !name.startsWith('.'))) throw new PeerError('folder-in-use', `${resolved} is not empty. Choose a new or empty folder for the knowledge base you join.`);
+    const namespace = this.registry.allocateShareNamespace();
+    const key = await this.coAuthoring.redeem(code, await KnowledgeBase.localWriterKey(this.store, namespace), timeoutMs);
+    const id = z32.encode(key);
+    if (this.registry.shares.some((share) => share.id === id)) throw new PeerError('already-shared', 'This device already writes this knowledge base.');
+    if (this.registry.subscriptions.some((sub) => sub.id === id)) throw new PeerError('already-subscribed', 'This device follows this knowledge base read-only; unsubscribe first, then join as a writer.');
+    await fs.mkdir(resolved, { recursive: true });
+    const kb = new KnowledgeBase({ store: this.store, namespace, key });
+    await kb.ready();
+    await this.swarm.join(kb);
+    await this.coAuthoring.waitUntilWritable(kb, timeoutMs).catch(async (err: unknown) => {
+      await this.swarm.leave(kb.discoveryKey);
+      await kb.close();
+      throw err;
+    });
+    const title = (await kb.meta({ timeout: 5_000 }).catch(() => null))?.title || id.slice(0, 8);
+    const record: ShareRecord = { id, namespace, folder: resolved, title, ignore: [] };
+    await this.registry.upsertShare(record);
+    await this.openShare(record, kb);
+    return this.statusOf(id)!;
+  }
+
+  /** Invite a device or a co-author to write a knowledge base this device owns. */
+  async inviteWriter(id: string, opts: { role: WriterRole; expiresInMs: number; name?: string }): Promise<NewInvite> {
+    return this.coAuthoring.desk.create(this.sharedKnowledgeBase(id), opts);
+  }
+
+  /** Invites this device issued for a knowledge base. */
+  async invitesOf(id: string): Promise<IssuedInvite[]> {
+    return this.coAuthoring.desk.list(this.sharedKnowledgeBase(id));
+  }
+
+  async revokeInvite(inviteId: string): Promise<boolean> {
+    return this.coAuthoring.desk.revoke(inviteId);
+  }
+
+  /** The writers of a knowledge base: its creator, and every device added since (removed ones inactive). */
+  async writersOf(id: string): Promise<WriterInfo[]> {
+    return this.sharedKnowledgeBase(id).writers();
+  }
+
+  /** Stop a writer's future changes (owner devices only); what it wrote stays. */
+  async removeWriter(id: string, key: Buffer): Promise<void> {
+    const kb = this.sharedKnowledgeBase(id);
+    if ((await kb.roleOf(kb.localWriterKey)) !== 'owner') throw new PeerError('not-owner', 'Only the owner\'s devices can remove writers.');
+    if (key.equals(kb.key)) throw new PeerError('not-owner', 'The device that created a knowledge base stays its owner and cannot be removed.');
+    await kb.removeWriter(key);
+  }
+
+  private sharedKnowledgeBase(id: string): KnowledgeBase {
+    const open = this.shares.get(id);
+    if (!open) throw new PeerError('unknown-kb', `This device does not write knowledge base ${id}.`);
+    return open.kb;
   }
 
   /** Stop publishing a folder; its knowledge base stays in the store for readers who have it. */
@@ -213,8 +268,9 @@ export class Peer extends EventEmitter<Events> {
     if (open) {
       this.shares.delete(id);
       this.paywall.removeKnowledgeBase(open.kb);
+      await this.coAuthoring.unserve(open.kb);
       await this.swarm.leave(open.kb.discoveryKey);
-      await open.mirror.close();
+      await open.folder.close();
       await open.kb.close();
     }
     await this.registry.remove(id);
@@ -316,8 +372,9 @@ export class Peer extends EventEmitter<Events> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    for (const open of this.shares.values()) await open.mirror.close().catch(() => undefined);
+    for (const open of this.shares.values()) await open.folder.close().catch(() => undefined);
     this.paywall.close();
+    await this.coAuthoring.close().catch(() => undefined);
     await this.swarm.destroy();
     for (const open of this.subscriptions.values()) await open.mount?.close().catch(() => undefined);
     for (const open of [...this.shares.values(), ...this.subscriptions.values()]) await open.kb.close().catch(() => undefined);
@@ -327,22 +384,31 @@ export class Peer extends EventEmitter<Events> {
     await this.lock.release();
   }
 
-  private async openShare(record: ShareRecord): Promise<OpenShare> {
-    const kb = new KnowledgeBase({ store: this.store, namespace: record.namespace });
+  private async openShare(record: ShareRecord, opened?: KnowledgeBase): Promise<OpenShare> {
+    const kb = opened ?? new KnowledgeBase({ store: this.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)) });
     await kb.ready();
     kb.on('error', (err) => this.emit('error', record.id, err.message));
     const { reader, events } = this.folderAccess(record.folder);
-    const publisher = new PaidNotePublisher({ identity: this.identity, kb });
-    const mirror = new FolderMirror({ kb, folder: reader, events, ignore: record.ignore, debounceMs: this.debounceMs, publisher });
+    const folder = await SharedFolder.open({
+      kb, identity: this.identity, reader, events, ignore: record.ignore, debounceMs: this.debounceMs,
+      files: this.opts.mountFileSystem?.(record.id, record.folder) ?? new FileWriter(record.folder),
+      syncedFile: path.join(this.dataDir, 'shares', `${record.id}.json`),
+      fresh: opened !== undefined,
+    });
+    const { mirror, coEditor } = folder;
+    coEditor.on('written', ({ path: file, type }) => this.emit('co-edit', record.id, { path: file, type }));
+    coEditor.on('kept-local', (file) => this.emit('co-edit', record.id, { path: file, type: 'kept-local' }));
+    coEditor.on('error', ({ path: file, message }) => this.emit('error', record.id, file ? `${file}: ${message}` : message));
     this.paywall.addKnowledgeBase(kb);
     mirror.on('progress', (progress) => this.emit('mirror-progress', record.id, progress));
     mirror.on('deletions-held', (held: HeldDeletions) => this.emit('deletions-held', record.id, { count: held.count, paths: held.paths, side: 'share' }));
     mirror.on('error', ({ path: file, message }) => this.emit('error', record.id, file ? `${file}: ${message}` : message));
-    const open: OpenShare = { record, kb, mirror };
+    const open: OpenShare = { record, kb, folder, mirror };
     this.shares.set(record.id, open);
     await kb.announcePeer(this.swarm.publicKey, this.identity.signingKeyPair().publicKey);
     await this.swarm.join(kb);
-    await mirror.start();
+    await this.coAuthoring.serve(kb);
+    await folder.start();
     return open;
   }
 

@@ -1,0 +1,53 @@
+// Writers of a knowledge base, as one peer manages them: invites it issues and answers (as an owner
+// device), invites it redeems (joining as a writer), and the writer list. One blind-pairing service per
+// peer, on its swarm, serves both sides.
+import path from 'node:path';
+import type BlindPairing from 'blind-pairing';
+import type { KnowledgeBase } from '../engine/knowledge-base';
+import type { WriterInfo, WriterRole } from '../engine/writers';
+import type { Swarm } from '../net/swarm';
+import { createPairing, InviteDesk, type IssuedInvite, type NewInvite } from '../writers/invite-desk';
+import { parseInvite } from '../writers/invite-code';
+import { redeemInvite, waitUntilWritable } from '../writers/join';
+
+export type { IssuedInvite, NewInvite, WriterInfo, WriterRole };
+
+export class CoAuthoring {
+  readonly desk: InviteDesk;
+  private readonly pairing: BlindPairing;
+
+  constructor(swarm: Swarm, dataDir: string) {
+    this.pairing = createPairing(swarm);
+    this.desk = new InviteDesk({ pairing: this.pairing, folder: path.join(dataDir, 'writers') });
+  }
+
+  async ready(): Promise<void> {
+    await this.desk.ready();
+  }
+
+  /** Answer invites for a knowledge base this device owns (co-authors' devices cannot add writers). */
+  async serve(kb: KnowledgeBase): Promise<void> {
+    if ((await kb.roleOf(kb.localWriterKey)) === 'owner' && !this.desk.serves(kb)) await this.desk.serve(kb);
+  }
+
+  async unserve(kb: KnowledgeBase): Promise<void> {
+    if (this.desk.serves(kb)) await this.desk.unserve(kb);
+  }
+
+  /** Redeem an invite for a device whose writer key in its new namespace is `writerKey`; returns the knowledge base's key. */
+  async redeem(code: string, writerKey: Buffer, timeoutMs: number): Promise<Buffer> {
+    const { key } = await redeemInvite({ pairing: this.pairing, code: parseInvite(code), writerKey, timeoutMs });
+    return key;
+  }
+
+  /** Wait until the owner's add has reached this device. */
+  waitUntilWritable(kb: KnowledgeBase, timeoutMs: number): Promise<void> {
+    return waitUntilWritable(kb, timeoutMs);
+  }
+
+  /** Close before the swarm: the pairing service's sessions live on the swarm's connections. */
+  async close(): Promise<void> {
+    await this.desk.close();
+    await this.pairing.close();
+  }
+}
