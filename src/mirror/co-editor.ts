@@ -128,6 +128,9 @@ export class CoEditor extends EventEmitter<Events> {
   private async syncPath(path: string, remote: FileEntry | null): Promise<boolean> {
     const synced = await this.synced.get(path);
     if (remote && synced?.hash.equals(remote.hash)) return true;
+    // Another writer's paid note is a sealed envelope, and a locked stub written here would be published
+    // back over it: it stays in the knowledge base only (paid notes are edited where they were published).
+    if (remote?.kind === 'paid-note' && !synced) return true;
     const verdict = checkPath(path);
     if (this.rules.ignores(path) || !verdict.ok || verdict.path !== path) {
       if (remote) this.emit('error', { path, message: `"${path}" from a co-author cannot be written in this folder; it stays in the knowledge base only.` });

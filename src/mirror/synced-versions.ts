@@ -10,7 +10,8 @@ import type { MirrorBaseline } from './mirror-baseline';
 type StoredBlob = [core: string, blockOffset: number, blockLength: number, byteOffset: number, byteLength: number];
 type StoredEntry = [path: string, hash: string, size: number, mtime: number, kind: FileKind, blob: StoredBlob | null, writer: string];
 
-const SAVE_DELAY_MS = 250;
+// A stale record only costs a re-check (the folder is compared three ways), so saves of large folders are spaced out.
+const SAVE_DELAY_MS = 2000;
 
 export class SyncedVersions implements MirrorBaseline {
   /** The view version the folder has caught up with (changes after it are still to be written). */
