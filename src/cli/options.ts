@@ -52,6 +52,10 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         buy: { type: 'string', multiple: true },
         'max-fee': { type: 'string' },
         kb: { type: 'string' },
+        role: { type: 'string' },
+        expires: { type: 'string' },
+        name: { type: 'string' },
+        timeout: { type: 'string' },
       },
     });
   } catch (err) {
@@ -83,6 +87,14 @@ Commands:
                                    [--buy <note path>]... buy those paid notes with --wallet [--max-fee N]
   seed <link>...                   Keep knowledge bases available without mounting them
   unsubscribe <id|link>            Stop following a knowledge base (its files stay)
+  invite <folder|id>               Invite another device of yours or a co-author to write a knowledge base
+                                   you share; prints the code and links, keeps serving (answering the
+                                   invite) until a signal, or exits 1 if it expires unused
+                                   [--role owner|author] [--expires 1h|1d|7d] [--name <name>]
+  join <code|link> <folder>        Become a writer with an invite; syncs into a new folder, keeps serving
+                                   [--timeout <seconds>] (how long to wait for the owner's device; 30)
+  writers <folder|id>              List the writers of a knowledge base you write
+  remove-writer <folder|id> <key>  Stop a writer's future changes (owner devices only)
   status                           Show shared and followed knowledge bases, peers and sync state
   testnet                          Start a local DHT on 127.0.0.1 and print its bootstrap address
   demo                             Author and subscriber peers on a local DHT, live, then exit

@@ -1,7 +1,9 @@
-// The long-running commands: `share`, `subscribe` and `seed`. Each opens the peer, resumes everything
-// it already shares and follows, does its own step, then serves until SIGINT or SIGTERM.
+// The long-running commands: `share`, `subscribe` and `seed` (and, through `servePeer`, `invite` and
+// `join`). Each opens the peer, resumes everything it already shares and follows, does its own step,
+// then serves until SIGINT or SIGTERM.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import z32 from 'z32';
 import { Peer, type KnowledgeBaseStatus } from '../peer/peer';
 import { parseShareLink } from '../net/share-link';
 import { UsageError, type ParsedCommandLine } from './options';
@@ -22,18 +24,7 @@ export async function serveCommand(cli: ParsedCommandLine, out: Output): Promise
   if (command === 'seed' && args.length === 0) throw new UsageError('Usage: tzimtzum seed <link>...');
   if (command !== 'share') for (const link of command === 'seed' ? args : [args[0]]) parseShareLink(link); // fail fast on a bad link
 
-  const peer = await Peer.open({
-    dataDir: cli.global.dataDir, bootstrap: cli.global.bootstrap, command: `tzimtzum ${command}`,
-    rails: (identity) => {
-      const rail = railFromOption(cli.global.wallet, identity);
-      return { seller: rail, buyer: rail };
-    },
-  });
-  let stopped = false;
-  const stop = onceSignalled().then(() => { stopped = true; });
-  try {
-    report(peer, out);
-    await peer.resume();
+  await servePeer(cli, out, async (peer, control) => {
     if (command === 'share') {
       const shared = await peer.share(args[0], { title: flag(cli, 'title'), description: flag(cli, 'description'), author: flag(cli, 'author'), ignore: flag(cli, 'ignore')?.split(','), kb: flag(cli, 'kb') });
       // The link alone on its own line, so scripts can take it with `head -1` or a line reader.
@@ -44,22 +35,63 @@ export async function serveCommand(cli: ParsedCommandLine, out: Output): Promise
       const followed = await peer.subscribe(args[0], args[1], { mode: cli.flags.lazy ? 'lazy' : 'full' });
       out.say(`Following "${followed.title}" into ${followed.folder} (${followed.mode} mode). Press Ctrl-C to stop.`, { event: 'subscribed', id: followed.id, folder: followed.folder, mode: followed.mode });
       const notes = flag(cli, 'buy')?.split('\n').filter(Boolean) ?? [];
-      if (notes.length > 0) void buyNotes(peer, followed.id, notes, out, { maxFeeSats: Number(flag(cli, 'max-fee') ?? 100), stopped: () => stopped });
+      if (notes.length > 0) void buyNotes(peer, followed.id, notes, out, { maxFeeSats: Number(flag(cli, 'max-fee') ?? 100), stopped: control.stopped });
     } else {
       for (const link of args) {
         const seeded = await peer.subscribe(link, null);
         out.say(`Seeding ${seeded.id}.`, { event: 'seeding', id: seeded.id });
       }
     }
+  });
+}
+
+/** How a serving command's own step ends the serving early. */
+export interface ServeControl {
+  /** Stop serving; with an error, the command then fails with it. */
+  stop: (err?: Error) => void;
+  stopped: () => boolean;
+}
+
+/**
+ * Open the peer, resume everything it shares and follows, run `step`, then serve (publishing live state
+ * for `tzimtzum status`) until SIGINT or SIGTERM, or until the step calls `stop`.
+ */
+export async function servePeer(cli: ParsedCommandLine, out: Output, step: (peer: Peer, control: ServeControl) => Promise<void>): Promise<void> {
+  const peer = await Peer.open({
+    dataDir: cli.global.dataDir, bootstrap: cli.global.bootstrap, command: `tzimtzum ${cli.command}`,
+    rails: (identity) => {
+      const rail = railFromOption(cli.global.wallet, identity);
+      return { seller: rail, buyer: rail };
+    },
+  });
+  let stopped = false;
+  const outcome: { failure: Error | null } = { failure: null };
+  let stopEarly!: () => void;
+  const early = new AbortController();
+  const stop = Promise.race([onceSignalled(early.signal), new Promise<void>((resolve) => { stopEarly = resolve; })]).then(() => { stopped = true; });
+  const control: ServeControl = {
+    stop: (err) => {
+      outcome.failure ??= err ?? null;
+      stopEarly();
+      early.abort();
+    },
+    stopped: () => stopped,
+  };
+  try {
+    report(peer, out);
+    await peer.resume();
+    await step(peer, control);
     const writer = setInterval(() => void writeStatus(peer), 2000);
     await writeStatus(peer);
     await stop;
     clearInterval(writer);
     out.say('Stopping…', { event: 'stopping' });
   } finally {
+    control.stop();
     await peer.close();
     await fs.rm(statusFileOf(cli.global.dataDir), { force: true });
   }
+  if (outcome.failure) throw outcome.failure;
 }
 
 function report(peer: Peer, out: Output): void {
@@ -88,6 +120,14 @@ function report(peer: Peer, out: Output): void {
   peer.paywall.on('unlocked', (id, noteId) => out.say(`Unlocked a paid note of ${id.slice(0, 8)}.`, { event: 'unlocked', id, noteId }));
   peer.paywall.on('purchase', (p) => out.event({ event: 'purchase', id: p.kbId, noteId: p.noteId, state: p.state, failure: p.failure }));
   peer.swarm.on('connection', (key) => out.event({ event: 'peer-connected', peer: key.toString('hex').slice(0, 16) }));
+  peer.on('co-edit', (id, change) => {
+    if (change.type === 'kept-local') {
+      out.say(`${change.path} changed on another writer's device while you edited it here; your edit is merged with theirs (where you both changed the same lines, yours is kept beside it as a conflict copy).`, { event: 'co-edit', id, ...change });
+    } else {
+      out.say(`From another writer: ${change.type === 'put' ? 'wrote' : 'removed'} ${change.path}.`, { event: 'co-edit', id, ...change });
+    }
+  });
+  peer.on('writer-added', (id, writer) => out.say(`A new writer joined ${id.slice(0, 8)} as ${writer.role === 'owner' ? 'an owner' : 'a co-author'}: ${z32.encode(writer.key)}.`, { event: 'writer-added', id, key: z32.encode(writer.key), role: writer.role }));
 }
 
 async function writeStatus(peer: Peer): Promise<void> {
@@ -96,19 +136,23 @@ async function writeStatus(peer: Peer): Promise<void> {
   await fs.writeFile(`${file}.tmp`, JSON.stringify(body)).then(() => fs.rename(`${file}.tmp`, file)).catch(() => undefined);
 }
 
-function flag(cli: ParsedCommandLine, name: string): string | undefined {
+/** A string flag's value, if given. */
+export function flag(cli: ParsedCommandLine, name: string): string | undefined {
   const value = cli.flags[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-function onceSignalled(): Promise<void> {
+/** Resolves on SIGINT or SIGTERM, or when `cancel` aborts (the listeners are removed either way). */
+function onceSignalled(cancel: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
+      cancel.removeEventListener('abort', done);
       resolve();
     };
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
+    cancel.addEventListener('abort', done);
   });
 }

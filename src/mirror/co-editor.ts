@@ -17,6 +17,8 @@ import type { FolderMirror } from './folder-mirror';
 import { IgnoreRules } from './ignore-rules';
 import type { SyncedVersions } from './synced-versions';
 
+const RETRY_MS = 2_000;
+
 export interface CoEditorOptions {
   kb: KnowledgeBase;
   mirror: FolderMirror;
@@ -46,6 +48,7 @@ export class CoEditor extends EventEmitter<Events> {
   private readonly passes = new SerialQueue();
   private fullPass = true;
   private scheduled = false;
+  private retry: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly onUpdate = () => this.schedule();
   private readonly onTruncate = () => {
@@ -60,7 +63,7 @@ export class CoEditor extends EventEmitter<Events> {
     this.synced = opts.synced;
     this.files = opts.files;
     this.rules = new IgnoreRules(opts.ignore);
-    this.readTimeoutMs = opts.readTimeoutMs ?? 15_000;
+    this.readTimeoutMs = opts.readTimeoutMs ?? 5_000;
     // What the mirror publishes may not change the view as it expected (a delete of an edited file is
     // skipped, an edit may be merged): look at those paths again after the next update.
     this.mirror.on('flushed', () => this.schedule());
@@ -82,6 +85,7 @@ export class CoEditor extends EventEmitter<Events> {
     this.closed = true;
     this.kb.off('update', this.onUpdate);
     this.kb.off('truncate', this.onTruncate);
+    if (this.retry) clearTimeout(this.retry);
     await this.passes.idle();
   }
 
@@ -115,6 +119,13 @@ export class CoEditor extends EventEmitter<Events> {
         complete = (await this.syncPath(path, entry)) && complete;
       }
     });
+    if (!complete && !this.closed) {
+      // Some bytes were not reachable yet: look again soon, whether or not the view changes meanwhile.
+      this.retry ??= setTimeout(() => {
+        this.retry = null;
+        this.schedule();
+      }, RETRY_MS);
+    }
     if (complete && !this.closed) {
       this.fullPass = false;
       // Only the signed part of the view is final: a reorder may rewrite the rest (and may be reported

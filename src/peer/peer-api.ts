@@ -1,19 +1,19 @@
 // The one interface the plugin's UI talks to. Every call is async and takes and returns plain data,
 // and everything the peer reports arrives as serializable events, so the peer can later move to
 // another process (a worker, a helper app) without the UI changing. `LocalPeerApi` runs it in process.
-import { EventEmitter, once } from 'node:events';
-import z32 from 'z32';
+import { EventEmitter } from 'node:events';
 import { Identity, IdentityError } from '../engine/identity';
 import { identityExists, loadIdentity, saveIdentity } from '../engine/identity-file';
-import { KnowledgeBase, type FileEntry } from '../engine/knowledge-base';
 import type { DriftRestored, MountMode } from '../mount/mount';
 import type { BootstrapNode } from '../net/dht-settings';
-import { parseShareLink } from '../net/share-link';
 import type { PaymentQuote, PaymentRail } from '../payments/payment-rail';
 import type { OfferView } from '../paywall/buyer';
 import { NOTE_ID_BYTES } from '../paywall/note-keys';
 import { paidNotesOf, purchaseUpdate, receiptsOf, walletInfoOf, walletProblem, type PaidNoteInfo, type PurchaseUpdate, type ReceiptInfo, type WalletInfo, type WalletInvoice } from './paid-notes';
 import { Peer, identityFileOf, type KnowledgeBaseStatus, type PeerOptions } from './peer';
+import { PeerApiError } from './peer-api-error';
+import { previewKnowledgeBase, type KnowledgeBasePreview } from './kb-preview';
+import { LocalWriterApi, forwardWriterEvents, type WriterApi, type WriterEvent } from './peer-api-writers';
 import { railFor, type WalletConfig } from './wallet-rail';
 
 export type { KnowledgeBaseStatus } from './peer';
@@ -21,6 +21,9 @@ export type { OfferView } from '../paywall/buyer';
 export type { PaymentQuote } from '../payments/payment-rail';
 export type { PaidNoteInfo, PurchaseUpdate, ReceiptInfo, WalletInfo, WalletInvoice } from './paid-notes';
 export type { WalletConfig, WalletKind } from './wallet-rail';
+export { PeerApiError, type PeerApiErrorCode } from './peer-api-error';
+export type { KnowledgeBasePreview } from './kb-preview';
+export type { InviteStatus, InviteView, NewInviteView, WriterApi, WriterEvent, WriterRole, WriterView } from './peer-api-writers';
 
 /** Where the peer keeps its data and which DHT it joins. */
 export interface PeerConfig {
@@ -29,18 +32,6 @@ export interface PeerConfig {
   bootstrap: BootstrapNode[] | null;
   /** The wallet paid notes are sold and bought with; none when absent. */
   wallet?: WalletConfig;
-}
-
-/** What a subscriber is shown before following a knowledge base. */
-export interface KnowledgeBasePreview {
-  id: string;
-  title: string;
-  description: string;
-  author: string;
-  files: number;
-  bytes: number;
-  /** False when counting stopped at the time or file limit (the numbers are then lower bounds). */
-  complete: boolean;
 }
 
 /** The identity in a data folder, without its secrets. */
@@ -62,10 +53,11 @@ export type PeerEvent =
   | { type: 'deletions-held'; id: string; count: number; side: 'share' | 'mount' }
   | { type: 'error'; id: string | null; message: string }
   | { type: 'purchase'; purchase: PurchaseUpdate }
-  | { type: 'unlocked'; id: string; noteId: string };
+  | { type: 'unlocked'; id: string; noteId: string }
+  | WriterEvent;
 
-/** The peer as the UI sees it. */
-export interface PeerApi {
+/** The peer as the UI sees it (the writer calls are in peer-api-writers.ts). */
+export interface PeerApi extends WriterApi {
   start(config: PeerConfig): Promise<void>;
   stop(): Promise<void>;
   isRunning(): Promise<boolean>;
@@ -103,13 +95,6 @@ export interface PeerApi {
   onEvent(listener: (event: PeerEvent) => void): () => void;
 }
 
-/** Errors the UI can act on. */
-export class PeerApiError extends Error {
-  constructor(readonly code: 'not-running' | 'no-identity' | 'identity-exists' | 'not-found' | 'no-peer' | 'no-wallet' | 'wallet' | 'bad-request', message: string) {
-    super(message);
-  }
-}
-
 /** The ports the in-process peer needs from its host (the plugin passes vault adapters). */
 export type LocalPeerOptions = Omit<PeerOptions, 'dataDir' | 'bootstrap'>;
 
@@ -120,6 +105,7 @@ export class LocalPeerApi implements PeerApi {
   private walletKind: WalletConfig['kind'] = 'none';
   private transition: Promise<void> = Promise.resolve();
   private readonly events = new EventEmitter<{ event: [PeerEvent] }>();
+  private readonly writerApi = new LocalWriterApi(() => this.running(), () => this.emit({ type: 'changed' }));
 
   constructor(private readonly options: LocalPeerOptions = {}) {}
 
@@ -197,24 +183,8 @@ export class LocalPeerApi implements PeerApi {
   }
 
   /** Open a knowledge base by its link just long enough to read its title and size; bounded in time. */
-  async preview(link: string, opts: { timeoutMs?: number; maxFiles?: number } = {}): Promise<KnowledgeBasePreview> {
-    const peer = this.running();
-    const key = Buffer.from(parseShareLink(link).key);
-    const id = z32.encode(key);
-    const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
-    const open = peer.knowledgeBase(id);
-    if (open) return summarize(id, open, deadline, opts.maxFiles);
-    // The namespace a subscription will use, so what the preview downloads is not fetched twice.
-    const kb = new KnowledgeBase({ store: peer.store, namespace: `subscription/${id}`, key });
-    kb.on('error', () => undefined);
-    try {
-      await kb.ready();
-      await peer.swarm.join(kb, { announce: false });
-      return await summarize(id, kb, deadline, opts.maxFiles);
-    } finally {
-      await peer.swarm.leave(kb.discoveryKey).catch(() => undefined);
-      await kb.close().catch(() => undefined);
-    }
+  preview(link: string, opts: { timeoutMs?: number; maxFiles?: number } = {}): Promise<KnowledgeBasePreview> {
+    return previewKnowledgeBase(this.running(), link, opts);
   }
 
   async fetchStub(id: string, path: string): Promise<void> {
@@ -312,6 +282,13 @@ export class LocalPeerApi implements PeerApi {
     return { bolt11: invoice.bolt11, amountSats: invoice.amountSats, expiresAt: invoice.expiresAt };
   }
 
+  inviteWriter: WriterApi['inviteWriter'] = (id, opts) => this.writerApi.inviteWriter(id, opts);
+  invites: WriterApi['invites'] = (id) => this.writerApi.invites(id);
+  revokeInvite: WriterApi['revokeInvite'] = (inviteId) => this.writerApi.revokeInvite(inviteId);
+  joinAsWriter: WriterApi['joinAsWriter'] = (code, folder, opts) => this.writerApi.joinAsWriter(code, folder, opts);
+  writers: WriterApi['writers'] = (id) => this.writerApi.writers(id);
+  removeWriter: WriterApi['removeWriter'] = (id, key) => this.writerApi.removeWriter(id, key);
+
   onEvent(listener: (event: PeerEvent) => void): () => void {
     this.events.on('event', listener);
     return () => this.events.off('event', listener);
@@ -372,6 +349,7 @@ export class LocalPeerApi implements PeerApi {
     peer.on('error', (id, message) => this.emit({ type: 'error', id, message }));
     peer.paywall.on('purchase', (purchase) => this.emit({ type: 'purchase', purchase: purchaseUpdate(purchase) }));
     peer.paywall.on('unlocked', (id, noteId) => this.emit({ type: 'unlocked', id, noteId }));
+    forwardWriterEvents(peer, (event) => this.emit(event));
   }
 }
 
@@ -379,51 +357,6 @@ const WALLET_INVOICE_SECONDS = 60 * 60;
 
 function noWallet(): PeerApiError {
   return new PeerApiError('no-wallet', 'No wallet is set up on this device. Choose one in the plugin settings, or pay the invoice with any Lightning wallet.');
-}
-
-/** Title and size of a knowledge base, waiting (until the deadline) for its first update to arrive. */
-async function summarize(id: string, kb: KnowledgeBase, deadline: number, maxFiles = 100_000): Promise<KnowledgeBasePreview> {
-  let meta = await kb.meta({ wait: false }).catch(() => null);
-  while (!meta && Date.now() < deadline) {
-    const wait = Math.min(500, Math.max(1, deadline - Date.now()));
-    await nextUpdate(kb, wait);
-    meta = await kb.meta({ timeout: wait }).catch(() => null);
-  }
-  if (!meta) {
-    throw new PeerApiError('no-peer', 'Nobody sharing this knowledge base could be reached. Check the link, or try again when its author is online.');
-  }
-  let files = 0;
-  let bytes = 0;
-  let complete = false;
-  let after: string | undefined;
-  while (Date.now() < deadline && files < maxFiles) {
-    const page: { entries: FileEntry[]; next: string | null } | null = await kb.list({ limit: 1000, after }).catch(() => null);
-    if (!page) break;
-    for (const entry of page.entries) {
-      files++;
-      bytes += entry.size;
-    }
-    if (page.next === null) {
-      complete = true;
-      break;
-    }
-    after = page.next;
-  }
-  return { id, title: meta.title, description: meta.description, author: meta.author, files, bytes, complete };
-}
-
-/** Resolves on the knowledge base's next update or after `ms`, leaving no listener or timer behind. */
-async function nextUpdate(kb: KnowledgeBase, ms: number): Promise<void> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), ms);
-  try {
-    await once(kb, 'update', { signal: abort.signal });
-  } catch {
-    // Timed out: the caller looks again anyway.
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-  }
 }
 
 /** Whether an error means the user must create or import an identity first. */

@@ -225,7 +225,8 @@ function firstNote(folder: TFolder): TFile | null {
   return null;
 }
 
-async function writeClipboard(text: string): Promise<boolean> {
+/** Copy text; false where the clipboard is unavailable (the caller shows the text instead). */
+export async function writeClipboard(text: string): Promise<boolean> {
   try {
     if (typeof navigator === 'undefined' || !navigator.clipboard) return false;
     await navigator.clipboard.writeText(text);

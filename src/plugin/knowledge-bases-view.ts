@@ -1,21 +1,29 @@
 // The "Knowledge bases" sidebar: one card per shared or subscribed knowledge base with its key, peers,
-// sync state, last update and actions. It renders from the index only (never per-file lists), so it
-// stays fast at any size, and re-renders at most a few times a second.
+// sync state, last update and actions, and for shared ones their writers (writers-section.ts). It renders
+// from the index only (never per-file lists), so it stays fast at any size, and re-renders at most a few
+// times a second.
 import { ItemView, debounce, type WorkspaceLeaf } from 'obsidian';
 import type { PeerApi } from '../peer/peer-api';
 import type { KnowledgeBaseActions } from './knowledge-base-actions';
 import type { IndexedKnowledgeBase, KnowledgeBaseIndex } from './knowledge-base-index';
 import { messageOf } from './mount-guard';
 import { Notice } from 'obsidian';
+import type { WriterActions } from './writer-actions';
+import { WritersSection } from './writers-section';
 
 export const KNOWLEDGE_BASES_VIEW = 'tzimtzum-knowledge-bases';
 
 /** The sidebar view. */
 export class KnowledgeBasesView extends ItemView {
   private readonly scheduleRender = debounce(() => this.render(), 250, false);
+  private readonly writers: WritersSection;
+  private closed = false;
 
-  constructor(leaf: WorkspaceLeaf, private readonly index: KnowledgeBaseIndex, private readonly actions: KnowledgeBaseActions, private readonly api: PeerApi) {
+  constructor(leaf: WorkspaceLeaf, private readonly index: KnowledgeBaseIndex, private readonly actions: KnowledgeBaseActions, private readonly api: PeerApi, private readonly writerActions: WriterActions) {
     super(leaf);
+    this.writers = new WritersSection(api, writerActions, () => {
+      if (!this.closed) this.scheduleRender();
+    });
   }
 
   getViewType(): string {
@@ -31,12 +39,14 @@ export class KnowledgeBasesView extends ItemView {
   }
 
   protected override async onOpen(): Promise<void> {
+    this.closed = false;
     this.registerEvent(this.index.on('updated', () => this.scheduleRender()));
     this.render();
     await Promise.resolve();
   }
 
   protected override async onClose(): Promise<void> {
+    this.closed = true;
     this.scheduleRender.cancel();
     this.contentEl.empty();
     await Promise.resolve();
@@ -48,6 +58,7 @@ export class KnowledgeBasesView extends ItemView {
     root.empty();
     root.addClass('tzimtzum-view');
     const toolbar = root.createDiv({ cls: 'tzimtzum-view-toolbar' });
+    toolbar.createEl('button', { text: 'Join as writer…' }).addEventListener('click', () => this.writerActions.askToJoin());
     toolbar.createEl('button', { text: 'Subscribe…' }).addEventListener('click', () => this.actions.askToSubscribe());
     if (!this.index.running) {
       root.createEl('p', { cls: 'tzimtzum-empty', text: 'Tzimtzum is not running. Set up your identity in the plugin settings, then restart the network there.' });
@@ -58,6 +69,7 @@ export class KnowledgeBasesView extends ItemView {
       root.createEl('p', { cls: 'tzimtzum-empty', text: 'Nothing shared or subscribed yet. Right-click a folder to share it, or subscribe with a link.' });
       return;
     }
+    this.writers.keepOnly(new Set(all.map((kb) => kb.status.id)));
     for (const kb of all) this.renderCard(root.createDiv({ cls: 'tzimtzum-card' }), kb);
   }
 
@@ -84,6 +96,7 @@ export class KnowledgeBasesView extends ItemView {
     const button = (text: string, run: () => unknown) => actions.createEl('button', { text }).addEventListener('click', () => void run());
     button('Open folder', () => this.actions.openFolder(kb));
     if (status.role === 'shared') {
+      if (this.writers.isOwner(status.id) !== false) button('Invite device or co-author', () => this.writerActions.invite(kb));
       button('Stop sharing', () => this.actions.stopSharing(kb));
     } else {
       button(status.paused ? 'Resume' : 'Pause', () => this.actions.setPaused(kb, !status.paused));
@@ -97,5 +110,6 @@ export class KnowledgeBasesView extends ItemView {
         new Notice(messageOf(err));
       }
     });
+    if (status.role === 'shared') this.writers.render(card.createDiv(), kb);
   }
 }

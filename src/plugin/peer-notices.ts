@@ -1,15 +1,20 @@
 // Turns what the peer reports into Notices: restored files, held deletions, rejected paths, errors,
-// and progress of long syncs and imports (one Notice updated in place, hidden when done).
+// progress of long syncs and imports (one Notice updated in place, hidden when done), new writers, and
+// local edits that met another writer's change (gathered briefly, so a burst is one Notice).
 import { Notice } from 'obsidian';
 import type { PeerEvent } from '../peer/peer-api';
 import type { KnowledgeBaseIndex } from './knowledge-base-index';
 
 /** Progress Notices appear only for work at least this large. */
 const PROGRESS_THRESHOLD = 200;
+/** Edits that met another writer's change within this window are reported together. */
+const MERGE_NOTICE_DELAY_MS = 1000;
 
 /** Shows the peer's events to the user. */
 export class PeerNotices {
   private readonly progress = new Map<string, Notice>();
+  private readonly merged = new Map<string, Set<string>>();
+  private mergeTimer: number | null = null;
 
   constructor(private readonly index: KnowledgeBaseIndex) {}
 
@@ -35,6 +40,12 @@ export class PeerNotices {
       case 'progress':
         this.showProgress(event, title);
         break;
+      case 'co-edit':
+        if (event.change === 'kept-local') this.queueMerged(event.id, event.path);
+        break;
+      case 'writer-added':
+        new Notice(`${event.role === 'owner' ? 'Another device of yours' : 'A co-author'} joined ${title} as a writer.`, 10_000);
+        break;
       case 'running':
         if (!event.running) this.clear();
         break;
@@ -43,10 +54,32 @@ export class PeerNotices {
     }
   }
 
-  /** Hide every progress Notice. */
+  /** Hide every progress Notice and drop what was gathered. */
   clear(): void {
     for (const notice of this.progress.values()) notice.hide();
     this.progress.clear();
+    if (this.mergeTimer !== null) window.clearTimeout(this.mergeTimer);
+    this.mergeTimer = null;
+    this.merged.clear();
+  }
+
+  private queueMerged(id: string, path: string): void {
+    const paths = this.merged.get(id) ?? new Set<string>();
+    paths.add(path);
+    this.merged.set(id, paths);
+    this.mergeTimer ??= window.setTimeout(() => this.showMerged(), MERGE_NOTICE_DELAY_MS);
+  }
+
+  /** Say which notes met another writer's change: the user's edit is merged, or (overlapping) kept as a conflict copy. */
+  private showMerged(): void {
+    this.mergeTimer = null;
+    for (const [id, paths] of this.merged) {
+      const title = `"${this.index.get(id)?.status.title ?? id.slice(0, 8)}"`;
+      const list = [...paths];
+      const which = list.length === 1 ? `"${list[0]}"` : `${list.length} notes (${list.slice(0, 3).map((p) => `"${p}"`).join(', ')}${list.length > 3 ? ', …' : ''})`;
+      new Notice(`${which} in ${title} changed on another writer's device while you edited ${list.length === 1 ? 'it' : 'them'} here. Your edits are merged with theirs; where you both changed the same lines, yours is kept beside the note as a conflict copy.`, 15_000);
+    }
+    this.merged.clear();
   }
 
   private showProgress(event: Extract<PeerEvent, { type: 'progress' }>, title: string): void {

@@ -26,6 +26,7 @@ import { NEUTRALIZED_LANGUAGE, renderNeutralizedBlock, untrustedCodeRenderer } f
 import { VaultFolder } from './vault-folder';
 import { VaultMountFileSystem } from './vault-mount-fs';
 import { VaultPaths } from './vault-paths';
+import { WriterActions } from './writer-actions';
 
 /** Tzimtzum: publish folders as peer-to-peer knowledge bases and subscribe to others'. */
 export default class TzimtzumPlugin extends Plugin {
@@ -56,7 +57,7 @@ export default class TzimtzumPlugin extends Plugin {
       folderAccess: (folder) => {
         const inVault = paths.toVault(folder);
         if (inVault === null) return { reader: new NodeFolder(folder), events: new NodeFolderWatcher(folder) };
-        const vaultFolder = new VaultFolder(app, inVault);
+        const vaultFolder = new VaultFolder(app, inVault, new NodeFolder(folder));
         return { reader: vaultFolder, events: vaultFolder };
       },
       mountFileSystem: (_id, root) => new VaultMountFileSystem(app, paths, root),
@@ -76,8 +77,9 @@ export default class TzimtzumPlugin extends Plugin {
     this.register(() => guard.dispose());
     const host = (this.host = new PeerHost(api, () => ({ dataDir: dataFolderOf(this.options), bootstrap: this.options.bootstrap, wallet: walletOf(this.options) })));
     const actions = new KnowledgeBaseActions({ app, api, index, paths, settings: () => this.options, saveSettings: () => this.saveSettings() });
+    const writers = new WriterActions({ app, api, index, paths });
 
-    this.registerView(KNOWLEDGE_BASES_VIEW, (leaf) => new KnowledgeBasesView(leaf, index, actions, api));
+    this.registerView(KNOWLEDGE_BASES_VIEW, (leaf) => new KnowledgeBasesView(leaf, index, actions, api, writers));
     this.registerView(PAID_NOTES_VIEW, (leaf) => new PaidNotesView(leaf, {
       api, index, maxFeeSats: () => this.options.maxFeeSats, copy: copyInvoice,
       openNote: async (kbId, path) => {
@@ -88,7 +90,8 @@ export default class TzimtzumPlugin extends Plugin {
     }));
     this.registerMarkdownCodeBlockProcessor(UNLOCK_BLOCK, unlockBlockProcessor({ api, index, unlock: async (kbId, noteId) => { await this.openPaidNotes(kbId, noteId); } }));
     this.addSettingTab(new TzimtzumSettingTab(app, this, { api, index, settings: () => this.options, save: () => this.saveSettings(), restart: () => host.restart() }));
-    this.registerObsidianProtocolHandler('tzimtzum', (params) => actions.handleProtocol(params));
+    // One handler for both link kinds: `?invite=` opens the Join dialog (confirmed there), anything else subscribes.
+    this.registerObsidianProtocolHandler('tzimtzum', (params) => ('invite' in params ? writers.handleProtocol(params) : actions.handleProtocol(params)));
     this.registerEditorExtension(readOnlyMounts(fileOfEditor, (path) => guard.isMounted(path)));
     this.registerMarkdownCodeBlockProcessor(NEUTRALIZED_LANGUAGE, renderNeutralizedBlock);
 
@@ -123,10 +126,27 @@ export default class TzimtzumPlugin extends Plugin {
         return true;
       },
     });
+    this.addCommand({
+      id: 'invite-writer',
+      name: 'Invite device or co-author',
+      checkCallback: (checking) => {
+        const shared = index.all().filter((kb) => kb.status.role === 'shared');
+        const active = actions.activeKnowledgeBase();
+        // The active note's knowledge base, or the only one shared from this vault.
+        const kb = active?.status.role === 'shared' ? active : shared.length === 1 ? shared[0] : null;
+        if (shared.length === 0) return false;
+        if (!checking) {
+          if (kb) writers.invite(kb);
+          else new Notice('Open a note of the shared knowledge base you want to invite to, then run this again.');
+        }
+        return true;
+      },
+    });
+    this.addCommand({ id: 'join-as-writer', name: 'Join as writer', callback: () => writers.askToJoin() });
     this.addCommand({ id: 'open-knowledge-bases', name: 'Open knowledge bases', callback: () => this.openView() });
     this.addCommand({ id: 'open-paid-notes', name: 'Open paid notes', callback: () => this.openPaidNotes() });
     this.addCommand({ id: 'restart-network', name: 'Restart network', callback: () => host.restart() });
-    this.registerEvent(app.workspace.on('file-menu', (menu, file) => this.fillFileMenu(menu, file, index, actions)));
+    this.registerEvent(app.workspace.on('file-menu', (menu, file) => this.fillFileMenu(menu, file, index, actions, writers)));
 
     const statusBar = this.addStatusBarItem();
     const updateStatusBar = debounce(() => renderStatusBar(statusBar, index), 250, false);
@@ -190,7 +210,7 @@ export default class TzimtzumPlugin extends Plugin {
     return view instanceof PaidNotesView ? view : null;
   }
 
-  private fillFileMenu(menu: Menu, file: TAbstractFile, index: KnowledgeBaseIndex, actions: KnowledgeBaseActions): void {
+  private fillFileMenu(menu: Menu, file: TAbstractFile, index: KnowledgeBaseIndex, actions: KnowledgeBaseActions, writers: WriterActions): void {
     const mounted = index.mountAt(file.path);
     const shared = index.shareAt(file.path);
     if (mounted) {
@@ -204,6 +224,7 @@ export default class TzimtzumPlugin extends Plugin {
     }
     if (shared && shared.rel === '') {
       menu.addItem((item) => item.setTitle('Copy share link').setIcon('link').onClick(() => actions.copyLink(shared.kb.status.id)));
+      menu.addItem((item) => item.setTitle('Invite device or co-author').setIcon('user-plus').onClick(() => writers.invite(shared.kb)));
       menu.addItem((item) => item.setTitle('Stop sharing').setIcon('circle-slash').onClick(() => actions.stopSharing(shared.kb)));
       return;
     }

@@ -1,12 +1,15 @@
 // A shared folder as the mirror sees it, read through the vault: the vault's index lists files (no disk
-// scan), and vault events become folder events with paths relative to the shared folder.
+// scan), and vault events become folder events with paths relative to the shared folder. A file the
+// index does not know yet (written by another program or by a co-author's change, before Obsidian's
+// watcher reported it) is looked up on disk, so the mirror never mistakes it for a deletion.
 import { TFile, TFolder, type App, type EventRef, type TAbstractFile } from 'obsidian';
 import type { FolderEvent, FolderEventSource, FolderFile, FolderReader } from '../mirror/folder-source';
 import { relativeTo } from './vault-paths';
 
 /** One shared folder of the vault, read and watched through Obsidian's API. */
 export class VaultFolder implements FolderReader, FolderEventSource {
-  constructor(private readonly app: App, readonly folder: string) {}
+  /** `disk` reads the same folder on disk, for files the vault has not indexed yet. */
+  constructor(private readonly app: App, readonly folder: string, private readonly disk: FolderReader | null = null) {}
 
   exists(): Promise<boolean> {
     return Promise.resolve(this.folder === '/' || this.app.vault.getAbstractFileByPath(this.folder) instanceof TFolder);
@@ -25,13 +28,15 @@ export class VaultFolder implements FolderReader, FolderEventSource {
 
   stat(path: string): Promise<FolderFile | null> {
     const file = this.app.vault.getAbstractFileByPath(this.vaultPath(path));
-    return Promise.resolve(file instanceof TFile ? this.describe(file) : null);
+    if (file instanceof TFile) return Promise.resolve(this.describe(file));
+    return file === null && this.disk ? this.disk.stat(path) : Promise.resolve(null);
   }
 
   async read(path: string): Promise<Uint8Array> {
     const file = this.app.vault.getAbstractFileByPath(this.vaultPath(path));
-    if (!(file instanceof TFile)) throw new Error(`"${path}" is no longer in the shared folder.`);
-    return new Uint8Array(await this.app.vault.readBinary(file));
+    if (file instanceof TFile) return new Uint8Array(await this.app.vault.readBinary(file));
+    if (file === null && this.disk && (await this.disk.stat(path))) return this.disk.read(path);
+    throw new Error(`"${path}" is no longer in the shared folder.`);
   }
 
   subscribe(listener: (event: FolderEvent) => void): () => void {
