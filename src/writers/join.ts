@@ -82,21 +82,31 @@ export async function redeemInvite(opts: RedeemOptions): Promise<{ key: Buffer; 
   }
 }
 
-/** Resolves once the owner's add has reached this device and it may write; throws `RedeemError` ('timeout') after `timeoutMs`. */
+/**
+ * Resolves once the owner's add has reached this device: it may write, and its role is in the view (an
+ * owner device answers invites only once it sees itself as one). Throws `RedeemError` ('timeout') after `timeoutMs`.
+ */
 export async function waitUntilWritable(kb: KnowledgeBase, timeoutMs: number): Promise<void> {
-  if (kb.writable) return;
+  const ready = async () => kb.writable && (await kb.roleOf(kb.localWriterKey)) !== null;
+  if (await ready()) return;
   await new Promise<void>((resolve, reject) => {
     const check = () => {
-      if (!kb.writable) return;
-      done();
-      resolve();
+      void ready().then((yes) => {
+        if (!yes) return;
+        done();
+        resolve();
+      });
     };
     const timer = setTimeout(() => {
       done();
       reject(new RedeemError('timeout', 'The owner added this device, but the change has not arrived yet. Stay connected to an owner device (keep Tzimtzum open on both) and try again.'));
     }, timeoutMs);
+    // The role lands in the view in the same apply cycle that makes the device writable, but a reader may
+    // see it a moment after the last event of that cycle: look again on a short interval too.
+    const poll = setInterval(check, 100);
     const done = () => {
       clearTimeout(timer);
+      clearInterval(poll);
       kb.base.off('writable', check);
       kb.off('update', check);
     };
