@@ -14,6 +14,8 @@ import { IgnoreRules } from './ignore-rules';
 import { ViewBaseline, type MirrorBaseline } from './mirror-baseline';
 import { OpBatch, readAhead } from './op-batch';
 
+const NOT_WRITABLE_RETRY_MS = 5_000;
+
 /** Decides what a file is published as (paid notes are sealed); null when the published version is current. */
 export interface Publisher {
   /** Throws an error with a message for the author to refuse publishing (e.g. a malformed paid marker). */
@@ -153,6 +155,11 @@ export class FolderMirror extends EventEmitter<Events> {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (!this.kb.writable && !this.closed) {
+      // Not (or no longer) a writer: keep the edits queued, quietly, in case this device is added again.
+      if (this.pending.size > 0) this.timer = setTimeout(() => void this.flush(), NOT_WRITABLE_RETRY_MS);
+      return this.work.idle();
+    }
     const events = [...this.pending.values()];
     this.pending = new Map();
     if (events.length === 0) return this.work.idle();

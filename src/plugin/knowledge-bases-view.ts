@@ -91,6 +91,7 @@ export class KnowledgeBasesView extends ItemView {
       if (live.progress.total > 0) bar.createEl('progress', { attr: { max: live.progress.total, value: live.progress.done } });
     }
     if (status.upgradeNeeded) card.createDiv({ cls: 'tzimtzum-card-error', text: status.upgradeNeeded });
+    else if (status.role === 'shared' && !status.writable) card.createDiv({ cls: 'tzimtzum-card-error', text: 'This device is no longer a writer of this knowledge base (an owner removed it): its edits are not published. Stop sharing to keep the folder as plain notes, or ask an owner for a new invite.' });
     else if (live.lastError) card.createDiv({ cls: 'tzimtzum-card-error', text: live.lastError });
     const actions = card.createDiv({ cls: 'tzimtzum-card-actions' });
     const button = (text: string, run: () => unknown) => actions.createEl('button', { text }).addEventListener('click', () => void run());
