@@ -23,6 +23,8 @@ declare module 'autobase' {
     valueEncoding?: string;
     ackInterval?: number;
     optimistic?: boolean;
+    /** `{ key }`: fast-forward to this system core at once (unverified); false: never fast-forward. */
+    fastForward?: { key: Uint8Array } | false;
   }
   export default class Autobase<V> extends EventEmitter {
     constructor(store: Corestore, bootstrap: Uint8Array | null, opts: AutobaseOptions<V>);
@@ -46,5 +48,12 @@ declare module 'autobase' {
     append(value: Uint8Array | Uint8Array[] | null): Promise<unknown>;
     update(): Promise<void>;
     ack(bg?: boolean): Promise<void>;
+  }
+}
+
+// Autobase's fast-forward job (internal to the pinned version): jumps a base to a signed system core.
+declare module 'autobase/lib/fast-forward.js' {
+  export default class FastForward {
+    constructor(base: unknown, key: Uint8Array, opts?: { verified?: boolean; minimum?: number; timeout?: number });
   }
 }

@@ -20,6 +20,8 @@ declare module 'hypercore' {
     length: number;
     /** The length signed by the writer (for an Autobase view: by its indexers); never rewritten. */
     signedLength: number;
+    /** Who signs the core (null until a peer sent it, for a core opened by key). */
+    manifest: { signers: { publicKey: Uint8Array; namespace?: Uint8Array }[] } | null;
     contiguousLength: number;
     byteLength: number;
     writable: boolean;

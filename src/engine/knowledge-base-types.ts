@@ -45,6 +45,8 @@ export interface KnowledgeBaseOptions {
   /** The knowledge base's key, to open one created elsewhere; omit to create (or reopen) a local one. */
   key?: Buffer | null;
   maxFileBytes?: number;
+  /** The signed system core's key, when known: a fresh reader fast-forwards to it before applying anything. */
+  systemKey?: Buffer | null;
   /** Substitute reducer, for tests only (e.g. a non-deterministic one the convergence harness must catch). */
   apply?: ApplyFunction;
 }

@@ -3,6 +3,7 @@
 // because Autobase boots from fixed core names.
 import { EventEmitter } from 'node:events';
 import Autobase from 'autobase';
+import FastForward from 'autobase/lib/fast-forward.js';
 import Hyperbee from 'hyperbee';
 import type Corestore from 'corestore';
 import z32 from 'z32';
@@ -56,6 +57,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
       update: (_view, changes) => this.onViewUpdate(changes),
     });
     this.devices = new WriterDevices(() => this.view);
+    if (opts.systemKey && opts.key) void this.fastForwardTo(Buffer.from(opts.systemKey));
     this.base.on('update', () => {
       void this.devices.refresh();
       this.emit('update');
@@ -89,6 +91,38 @@ export class KnowledgeBase extends EventEmitter<Events> {
     };
     this.base.core.on('append', prefer);
     prefer();
+  }
+
+  /**
+   * A fresh reader given the signed view's key (from the share link) jumps straight to it: Autobase pauses
+   * applying while it fast-forwards, so the reader downloads a few tree nodes instead of the writers' first
+   * batches of ops. The key is only a hint: the jump happens only if that core is signed by the key that
+   * signs the knowledge base's creator log (its key is the knowledge base's key), so a tampered link cannot
+   * put another view under this knowledge base's name. Uses Autobase internals of the pinned version; if
+   * they change, readers fall back to the ordinary path.
+   */
+  private async fastForwardTo(systemKey: Buffer): Promise<void> {
+    const base = this.base as unknown as InternalAutobase;
+    if (typeof base._runFastForward !== 'function') return;
+    const creator = this.store.get({ key: this.base.key });
+    const system = this.store.get({ key: systemKey });
+    try {
+      const [creatorManifest, systemManifest] = await Promise.all([manifestOf(creator), manifestOf(system)]);
+      const signer = creatorManifest?.signers?.[0]?.publicKey;
+      const viewSigners = systemManifest?.signers ?? [];
+      if (!signer || viewSigners.length !== 1 || !Buffer.from(viewSigners[0].publicKey).equals(Buffer.from(signer))) return;
+      if (this.base.closed || this.base.writable) return;
+      await base._runFastForward(new FastForward(base, systemKey, { verified: false, minimum: 1 }));
+    } catch {
+      // A failed jump leaves the ordinary path: replay, then fast-forward when Autobase sees fit.
+    } finally {
+      await Promise.all([creator.close(), system.close()]).catch(() => undefined);
+    }
+  }
+
+  /** The key of the signed view (Autobase's system core); share links carry it for fast first reads. */
+  get systemKey(): Buffer | null {
+    return this.base.core.key;
   }
 
   /** Cores whose peers and traffic belong to this knowledge base (for the swarm's accounting). */
@@ -405,3 +439,19 @@ function toFileEntry(path: string, value: Buffer): FileEntry | null {
   const record = decodeRecord(fileRecordEncoding, value);
   return record ? { path, ...record } : null;
 }
+
+interface InternalAutobase {
+  _runFastForward?: (ff: unknown) => Promise<void>;
+}
+
+const MANIFEST_WAIT_MS = 10_000;
+
+/** A remote core's manifest, which arrives with its first proof; null when no peer sent it in time. */
+async function manifestOf(core: Hypercore): Promise<Hypercore['manifest']> {
+  await core.ready();
+  const deadline = Date.now() + MANIFEST_WAIT_MS;
+  void core.update({ wait: true }).catch(() => undefined);
+  while (!core.manifest && !core.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return core.manifest;
+}
+

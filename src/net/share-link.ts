@@ -1,8 +1,10 @@
 // Share links: how a knowledge base's key travels from its author to a subscriber.
 //
-// Two spellings of one link: `tzimtzum://<key>?name=<title>` (for chat and the CLI) and
-// `obsidian://tzimtzum?kb=<key>&name=<title>` (opens Obsidian through its protocol handler). A bare key
-// is accepted too. Keys are 32-byte Hypercore keys in z-base-32, always 52 characters.
+// Two spellings of one link: `tzimtzum://<key>?view=<view key>&name=<title>` (for chat and the CLI) and
+// `obsidian://tzimtzum?kb=<key>&view=<view key>&name=<title>` (opens Obsidian through its protocol
+// handler). A bare key is accepted too. Keys are 32-byte Hypercore keys in z-base-32, always 52 characters.
+// The optional view key names the knowledge base's signed view, so a fresh reader can jump to it at once
+// instead of replaying the log; the reader checks that the knowledge base's creator signed it.
 //
 // Parsing is strict: the key must be canonical lowercase z-base-32 that decodes to exactly 32 bytes, and
 // unknown query parameters are rejected rather than ignored, so a link from a newer version that carries
@@ -14,6 +16,8 @@ import z32 from 'z32';
 export interface ShareLink {
   key: Uint8Array;
   name?: string;
+  /** The key of the signed view (Autobase's system core), a hint for fast first reads. */
+  view?: Uint8Array;
 }
 
 /** Thrown for a link that cannot be parsed or formatted; the message says what is wrong and what a good link looks like. */
@@ -42,16 +46,22 @@ const GOOD_LINK = `A share link looks like ${SHARE_LINK_SCHEME}://<key>?name=<ti
 
 /** Formats `tzimtzum://<key>?name=<title>`; the name is left out when absent or empty. */
 export function formatShareLink(link: ShareLink): string {
-  const key = encodeKey(link.key);
-  const name = checkedName(link.name);
-  return `${SHARE_LINK_SCHEME}://${key}${name === undefined ? '' : `?name=${encodeURIComponent(name)}`}`;
+  const query = queryOf(link);
+  return `${SHARE_LINK_SCHEME}://${encodeKey(link.key)}${query ? `?${query}` : ''}`;
 }
 
 /** Formats `obsidian://tzimtzum?kb=<key>&name=<title>`, which opens the subscription in Obsidian. */
 export function formatObsidianLink(link: ShareLink): string {
-  const key = encodeKey(link.key);
+  const query = queryOf(link);
+  return `obsidian://${OBSIDIAN_ACTION}?kb=${encodeKey(link.key)}${query ? `&${query}` : ''}`;
+}
+
+function queryOf(link: ShareLink): string {
   const name = checkedName(link.name);
-  return `obsidian://${OBSIDIAN_ACTION}?kb=${key}${name === undefined ? '' : `&name=${encodeURIComponent(name)}`}`;
+  const parts: string[] = [];
+  if (link.view) parts.push(`view=${encodeKey(link.view)}`);
+  if (name !== undefined) parts.push(`name=${encodeURIComponent(name)}`);
+  return parts.join('&');
 }
 
 /** Parses either link form or a bare key, ignoring surrounding whitespace; throws `ShareLinkError` when it is not valid. */
@@ -74,11 +84,11 @@ export function parseShareLink(text: string): ShareLink {
  * throws `ShareLinkError` like `parseShareLink`.
  */
 export function parseObsidianParams(params: Readonly<Record<string, string | undefined>>): ShareLink {
-  const { action, kb, name, ...unknown } = params;
+  const { action, kb, name, view, ...unknown } = params;
   if (action !== undefined && action !== OBSIDIAN_ACTION) throw new ShareLinkError(`The Obsidian link is for "${action}", not for ${OBSIDIAN_ACTION}`);
   rejectUnknown(Object.keys(unknown));
   if (kb === undefined) throw new ShareLinkError('The Obsidian link has no "kb" parameter with the knowledge base key');
-  return withName(decodeKey(kb), name);
+  return withView(withName(decodeKey(kb), name), view);
 }
 
 function parseTzimtzumLink(rest: string): ShareLink {
@@ -87,8 +97,8 @@ function parseTzimtzumLink(rest: string): ShareLink {
   // Some chat apps append a slash when they turn a link into a hyperlink.
   const key = target.endsWith('/') ? target.slice(0, -1) : target;
   const params = parseQuery(query);
-  rejectUnknown([...params.keys()].filter((k) => k !== 'name'));
-  return withName(decodeKey(key), params.get('name'));
+  rejectUnknown([...params.keys()].filter((k) => k !== 'name' && k !== 'view'));
+  return withView(withName(decodeKey(key), params.get('name')), params.get('view'));
 }
 
 function parseObsidianLink(rest: string): ShareLink {
@@ -123,6 +133,10 @@ function rejectUnknown(keys: string[]): void {
   if (keys.length > 0) {
     throw new ShareLinkError(`The link has parameters this version does not understand (${keys.map((k) => `"${k}"`).join(', ')}); update Tzimtzum or ask for a new link`);
   }
+}
+
+function withView(link: ShareLink, view: string | undefined): ShareLink {
+  return view === undefined ? link : { ...link, view: decodeKey(view) };
 }
 
 function withName(key: Uint8Array, name: string | undefined): ShareLink {

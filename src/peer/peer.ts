@@ -293,7 +293,10 @@ export class Peer extends EventEmitter<Events> {
     if (resolved && this.registry.subscriptions.some((sub) => sub.folder === resolved)) {
       throw new PeerError('folder-in-use', `${resolved} already holds another knowledge base. Choose another folder.`);
     }
-    const record: SubscriptionRecord = { id, namespace: `subscription/${id}`, folder: resolved, name: parsed.name ?? id.slice(0, 8), mode: opts.mode ?? 'full', paused: false };
+    const record: SubscriptionRecord = {
+      id, namespace: `subscription/${id}`, folder: resolved, name: parsed.name ?? id.slice(0, 8), mode: opts.mode ?? 'full', paused: false,
+      ...(parsed.view ? { view: z32.encode(parsed.view) } : {}),
+    };
     await this.registry.upsertSubscription(record);
     await this.openSubscription(record);
     return this.statusOf(id)!;
@@ -357,7 +360,7 @@ export class Peer extends EventEmitter<Events> {
       role: share ? 'shared' : sub?.folder ? 'subscribed' : 'seeded',
       title: share?.title ?? sub?.name ?? id,
       folder: share?.folder ?? sub?.folder ?? null,
-      link: formatShareLink({ key: z32.decode(id), name: share?.title ?? sub?.name }),
+      link: formatShareLink({ key: z32.decode(id), name: share?.title ?? sub?.name, view: share ? kb?.systemKey ?? undefined : undefined }),
       writable: kb?.writable ?? false,
       version: kb?.version ?? 0,
       files: mount ? Object.keys(mount.files).length : null,
@@ -413,7 +416,8 @@ export class Peer extends EventEmitter<Events> {
   }
 
   private async openSubscription(record: SubscriptionRecord): Promise<OpenSubscription> {
-    const kb = new KnowledgeBase({ store: this.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)) });
+    const systemKey = viewKeyOf(record);
+    const kb = new KnowledgeBase({ store: this.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)), systemKey });
     await kb.ready();
     kb.on('error', (err) => this.emit('error', record.id, err.message));
     kb.on('update', () => { for (const key of kb.pinnedPeers()) this.swarm.pin(key); });
@@ -482,4 +486,14 @@ export function identityFileOf(dataDir: string): string {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The view key a subscription was given, if it is a well-formed key (it is only a hint). */
+function viewKeyOf(record: SubscriptionRecord): Buffer | null {
+  try {
+    const key = record.view ? Buffer.from(z32.decode(record.view)) : null;
+    return key?.byteLength === 32 ? key : null;
+  } catch {
+    return null;
+  }
 }

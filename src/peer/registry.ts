@@ -19,6 +19,8 @@ export interface SubscriptionRecord {
   name: string;
   mode: MountMode;
   paused: boolean;
+  /** The signed view's key from the link (z-base-32), for a fast first sync; a hint, checked when used. */
+  view?: string;
 }
 
 /** A knowledge base this device wrote before it was lost, restored from peers, waiting for its folder. */

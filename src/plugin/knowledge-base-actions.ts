@@ -55,7 +55,7 @@ export class KnowledgeBaseActions {
       return;
     }
     const parsed = parseShareLink(kb.status.link);
-    const link = formatObsidianLink({ key: parsed.key, name: kb.status.title });
+    const link = formatObsidianLink({ key: parsed.key, name: kb.status.title, view: parsed.view });
     const copied = await writeClipboard(link);
     new Notice(`${prefix ? prefix + ' ' : ''}${copied ? 'Share link copied.' : `Share link: ${link}`}`);
   }

@@ -164,3 +164,23 @@ describe('bad links', () => {
     expect(error.message).toMatch(/A share link looks like tzimtzum:\/\/<key>\?name=<title> or obsidian:\/\/tzimtzum\?kb=<key>&name=<title>/u);
   });
 });
+
+describe('the view key', () => {
+  const view = new Uint8Array(32).fill(9);
+
+  it('travels in both link forms and reads back', () => {
+    for (const link of [formatShareLink({ key: KEY, name: 'Garden', view }), formatObsidianLink({ key: KEY, name: 'Garden', view })]) {
+      const parsed = parseShareLink(link);
+      expect(Buffer.from(parsed.view!).equals(Buffer.from(view))).toBe(true);
+      expect(parsed.name).toBe('Garden');
+    }
+  });
+
+  it('is optional: links without it parse as before', () => {
+    expect(parseShareLink(formatShareLink({ key: KEY })).view).toBeUndefined();
+  });
+
+  it('refuses a view key that is not 32 bytes of z-base-32', () => {
+    expect(errorOf(() => parseShareLink(`tzimtzum://${KEY_TEXT}?view=abc`)).code).toBe('share-link-invalid');
+  });
+});
