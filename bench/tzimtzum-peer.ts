@@ -227,9 +227,11 @@ async function subscribe(): Promise<void> {
 async function lazyRead(): Promise<void> {
   const peer = await openPeer();
   const wireBytes = wireCounter(peer);
-  const key = parseShareLink(required('link')).key;
+  const link = parseShareLink(required('link'));
+  const key = link.key;
   const id = z32.encode(key);
-  const kb = new KnowledgeBase({ store: peer.store, namespace: `subscription/${id}`, key: Buffer.from(key) });
+  // As a subscription does: the link's view key lets the reader jump to the signed view.
+  const kb = new KnowledgeBase({ store: peer.store, namespace: `subscription/${id}`, key: Buffer.from(key), systemKey: link.view ? Buffer.from(link.view) : null });
   await kb.ready();
   let connectedAt = 0;
   peer.swarm.once('connection', () => { connectedAt = performance.now(); });
@@ -237,17 +239,19 @@ async function lazyRead(): Promise<void> {
   const paths = JSON.parse(required('read')) as string[];
   for (const [i, path] of paths.entries()) {
     const t0 = performance.now();
-    // A reader's view is built from the author's ops as they arrive: until it has caught up, the note
-    // is simply not listed yet. Wait for it the way a user would, on view updates (bounded).
-    let entry = await kb.stat(path, { wait: false }).catch(() => null);
+    // Until the reader has caught up (or fast-forwarded), the note is simply not listed yet. Wait for it
+    // the way a user would, on view updates (bounded).
+    // Sparse: the view's tree nodes on the path are fetched on demand (bounded), as a lazy mount does.
+    const lookup = () => kb.stat(path, { timeout: 5_000 }).catch(() => null);
+    let entry = await lookup();
     const deadline = Date.now() + 60_000;
     while (!entry) {
       if (Date.now() > deadline) throw new Error(`tzimtzum-peer: "${path}" did not appear in the view within 60 s`);
       await new Promise((resolve) => {
-        const timer = setTimeout(resolve, 250);
+        const timer = setTimeout(resolve, 20);
         kb.once('update', () => { clearTimeout(timer); resolve(undefined); });
       });
-      entry = await kb.stat(path, { wait: false }).catch(() => null);
+      entry = await lookup();
     }
     const listedAt = performance.now();
     const bytes = await kb.read(entry, { timeout: 30_000 });

@@ -449,9 +449,19 @@ const MANIFEST_WAIT_MS = 10_000;
 /** A remote core's manifest, which arrives with its first proof; null when no peer sent it in time. */
 async function manifestOf(core: Hypercore): Promise<Hypercore['manifest']> {
   await core.ready();
-  const deadline = Date.now() + MANIFEST_WAIT_MS;
-  void core.update({ wait: true }).catch(() => undefined);
-  while (!core.manifest && !core.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (core.manifest) return core.manifest;
+  // It comes with the first upgrade from a peer, which replication requests on its own.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, MANIFEST_WAIT_MS);
+    function done() {
+      clearTimeout(timer);
+      core.off('manifest', done);
+      core.off('close', done);
+      resolve();
+    }
+    core.on('manifest', done);
+    core.on('close', done);
+  });
   return core.manifest;
 }
 
