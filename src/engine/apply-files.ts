@@ -19,8 +19,8 @@ import { fileKey, folderRange, mergedKey, movedKey } from './view-keys';
 /** What file ops need besides the view. */
 export interface FileOpsContext {
   batch: Batch<Buffer>;
-  /** A blob's bytes, or null if they cannot be read (the caller checks them against their hash). */
-  readBlob(ref: BlobRef): Promise<Buffer | null>;
+  /** A blob's bytes (checked here against their hash); see `ApplyContext.readBlob`. */
+  readBlob(ref: BlobRef): Promise<Buffer>;
   /** A short, path-safe name of a writer for conflict copies. */
   writerLabel(writer: Buffer): Promise<string>;
 }

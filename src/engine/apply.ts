@@ -25,8 +25,12 @@ export class UpgradeNeeded {
 export interface ApplyContext {
   /** The creator's writer key (the knowledge base's key): always an owner, never removed. */
   creator(): Buffer;
-  /** A blob's bytes, waiting for a peer if needed; null if the reference cannot be read. */
-  readBlob(ref: BlobRef): Promise<Buffer | null>;
+  /**
+   * A blob's bytes, waiting for a peer as long as needed. It rejects only when the knowledge base closes;
+   * `apply` then rejects too and Autobase abandons the cycle, keeping nothing of it. It never answers
+   * "unavailable", which would make this peer merge differently from the others.
+   */
+  readBlob(ref: BlobRef): Promise<Buffer>;
 }
 
 /** The signature of `applyNodes`; tests substitute other reducers through `KnowledgeBaseOptions.apply`. */

@@ -51,7 +51,9 @@ export class KnowledgeBase extends EventEmitter<Events> {
       open: (viewStore) => new Hyperbee(viewStore.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false }),
       apply: (nodes, view, host) => (opts.apply ?? applyNodes)(nodes, view, host, {
         creator: () => this.base.key,
-        readBlob: (ref) => this.blobs.get(ref).catch(() => null),
+        // Waits for a peer as long as it takes (giving up would merge differently from other peers); rejects
+        // only when the knowledge base closes, which abandons this apply cycle with nothing of it kept.
+        readBlob: (ref) => this.blobs.get(ref),
       }),
       close: (view) => view.close(),
       update: (_view, changes) => this.onViewUpdate(changes),
@@ -420,8 +422,11 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   async close(): Promise<void> {
     await this.writerLogs?.close();
+    // The base starts closing first, so an apply cycle waiting for blob bytes, which fails when the blob
+    // cores close, is abandoned as part of closing (nothing kept) rather than reported as an apply error.
+    const closing = this.base.close();
     await this.blobs.close();
-    await this.base.close();
+    await closing;
   }
 
   private assertWritable(): void {

@@ -185,7 +185,7 @@ class ConvergenceRun {
   }
 
   private async closeWriter(writer: Writer): Promise<void> {
-    const closed = await within(writer.kb.close().then(() => writer.store.close()), 10_000);
+    const closed = await within(writer.kb.close().then(() => writer.store.close()), 30_000);
     if (!closed.ok) this.stats.errors.push(`${writer.name} did not close: ${message(closed.error)}`);
   }
 
