@@ -3,7 +3,6 @@
 // because Autobase boots from fixed core names.
 import { EventEmitter } from 'node:events';
 import Autobase from 'autobase';
-import FastForward from 'autobase/lib/fast-forward.js';
 import Hyperbee from 'hyperbee';
 import type Corestore from 'corestore';
 import z32 from 'z32';
@@ -13,6 +12,7 @@ import { contentHash } from './content-hash';
 import { encodeOp, type FileVersion, type Op, type WriterRole } from './schema';
 import { readWriters, writerRoleIn, type WriterInfo } from './writers';
 import { WriterDevices } from './writer-devices';
+import { jumpToSignedView, preferFastForward } from './fast-forward';
 import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
 import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey, pathOfKey, prefixRange } from './view-keys';
 import type Hypercore from 'hypercore';
@@ -59,7 +59,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
       update: (_view, changes) => this.onViewUpdate(changes),
     });
     this.devices = new WriterDevices(() => this.view);
-    if (opts.systemKey && opts.key) void this.fastForwardTo(Buffer.from(opts.systemKey));
+    if (opts.systemKey && opts.key) void jumpToSignedView(this.base, this.store, Buffer.from(opts.systemKey));
     this.base.on('update', () => {
       void this.devices.refresh();
       this.emit('update');
@@ -74,52 +74,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
   async ready(): Promise<void> {
     await this.base.ready();
     await this.view.ready();
-    if (!this.base.writable) this.preferFastForward();
+    if (!this.base.writable) preferFastForward(this.base);
     if (this.view.version > 1) await this.devices.refresh();
-  }
-
-  /**
-   * Readers jump to the indexers' signed view instead of replaying every op. Autobase only fast-forwards
-   * when the system core is 16 entries ahead, and batched imports keep it short (10,000 notes are ~10
-   * entries), so a fresh reader would download and apply the whole log. Measured at 10,000 notes: 6.4 s and
-   * 3.4 MB replaying, 1.7 s and 0.7 MB fast-forwarding. `_preferFastForward` is internal to the pinned
-   * Autobase (7.28.1); if it disappears, readers fall back to replaying, which is correct, only slower.
-   */
-  private preferFastForward(): void {
-    const base = this.base as unknown as { _preferFastForward?: () => void };
-    if (typeof base._preferFastForward !== 'function') return;
-    const prefer = () => {
-      if (!this.base.closed && !this.base.writable) base._preferFastForward!();
-    };
-    this.base.core.on('append', prefer);
-    prefer();
-  }
-
-  /**
-   * A fresh reader given the signed view's key (from the share link) jumps straight to it: Autobase pauses
-   * applying while it fast-forwards, so the reader downloads a few tree nodes instead of the writers' first
-   * batches of ops. The key is only a hint: the jump happens only if that core is signed by the key that
-   * signs the knowledge base's creator log (its key is the knowledge base's key), so a tampered link cannot
-   * put another view under this knowledge base's name. Uses Autobase internals of the pinned version; if
-   * they change, readers fall back to the ordinary path.
-   */
-  private async fastForwardTo(systemKey: Buffer): Promise<void> {
-    const base = this.base as unknown as InternalAutobase;
-    if (typeof base._runFastForward !== 'function') return;
-    const creator = this.store.get({ key: this.base.key });
-    const system = this.store.get({ key: systemKey });
-    try {
-      const [creatorManifest, systemManifest] = await Promise.all([manifestOf(creator), manifestOf(system)]);
-      const signer = creatorManifest?.signers?.[0]?.publicKey;
-      const viewSigners = systemManifest?.signers ?? [];
-      if (!signer || viewSigners.length !== 1 || !Buffer.from(viewSigners[0].publicKey).equals(Buffer.from(signer))) return;
-      if (this.base.closed || this.base.writable) return;
-      await base._runFastForward(new FastForward(base, systemKey, { verified: false, minimum: 1 }));
-    } catch {
-      // A failed jump leaves the ordinary path: replay, then fast-forward when Autobase sees fit.
-    } finally {
-      await Promise.all([creator.close(), system.close()]).catch(() => undefined);
-    }
   }
 
   /** The key of the signed view (Autobase's system core); share links carry it for fast first reads. */
@@ -444,29 +400,3 @@ function toFileEntry(path: string, value: Buffer): FileEntry | null {
   const record = decodeRecord(fileRecordEncoding, value);
   return record ? { path, ...record } : null;
 }
-
-interface InternalAutobase {
-  _runFastForward?: (ff: unknown) => Promise<void>;
-}
-
-const MANIFEST_WAIT_MS = 10_000;
-
-/** A remote core's manifest, which arrives with its first proof; null when no peer sent it in time. */
-async function manifestOf(core: Hypercore): Promise<Hypercore['manifest']> {
-  await core.ready();
-  if (core.manifest) return core.manifest;
-  // It comes with the first upgrade from a peer, which replication requests on its own.
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, MANIFEST_WAIT_MS);
-    function done() {
-      clearTimeout(timer);
-      core.off('manifest', done);
-      core.off('close', done);
-      resolve();
-    }
-    core.on('manifest', done);
-    core.on('close', done);
-  });
-  return core.manifest;
-}
-

@@ -1,0 +1,75 @@
+// How readers skip replaying a knowledge base's ops: they fast-forward to the view its indexer signed.
+// Both paths use internals of the pinned Autobase (7.28.1); if those disappear, readers fall back to
+// replaying, which is correct, only slower.
+import type Autobase from 'autobase';
+import FastForward from 'autobase/lib/fast-forward.js';
+import type Corestore from 'corestore';
+import type Hypercore from 'hypercore';
+
+interface InternalAutobase {
+  _preferFastForward?: () => void;
+  _runFastForward?: (ff: unknown) => Promise<void>;
+}
+
+const MANIFEST_WAIT_MS = 10_000;
+
+/**
+ * Fast-forward whenever the signed view is ahead at all. Autobase only does so when the system core is 16
+ * entries ahead, and batched imports keep it short (10,000 notes are ~10 entries), so a reader would
+ * download and apply the whole log. Measured at 10,000 notes: 6.4 s and 3.4 MB replaying, 1.7 s and 0.7 MB
+ * fast-forwarding.
+ */
+export function preferFastForward(base: Autobase<unknown>): void {
+  const internal = base as unknown as InternalAutobase;
+  if (typeof internal._preferFastForward !== 'function') return;
+  const prefer = () => {
+    if (!base.closed && !base.writable) internal._preferFastForward!();
+  };
+  base.core.on('append', prefer);
+  prefer();
+}
+
+/**
+ * A fresh reader given the signed view's key (from the share link) jumps straight to it: Autobase pauses
+ * applying while it fast-forwards, so the reader downloads a few tree nodes instead of the writers' first
+ * batches of ops. The key is only a hint: the jump happens only if that core is signed by the key that
+ * signs the knowledge base's creator log (its key is the knowledge base's key), so a tampered link cannot
+ * put another view under this knowledge base's name.
+ */
+export async function jumpToSignedView(base: Autobase<unknown>, store: Corestore, systemKey: Buffer): Promise<void> {
+  const internal = base as unknown as InternalAutobase;
+  if (typeof internal._runFastForward !== 'function') return;
+  const creator = store.get({ key: base.key });
+  const system = store.get({ key: systemKey });
+  try {
+    const [creatorManifest, systemManifest] = await Promise.all([manifestOf(creator), manifestOf(system)]);
+    const signer = creatorManifest?.signers?.[0]?.publicKey;
+    const viewSigners = systemManifest?.signers ?? [];
+    if (!signer || viewSigners.length !== 1 || !Buffer.from(viewSigners[0].publicKey).equals(Buffer.from(signer))) return;
+    if (base.closed || base.writable) return;
+    await internal._runFastForward(new FastForward(base, systemKey, { verified: false, minimum: 1 }));
+  } catch {
+    // A failed jump leaves the ordinary path: replay, then fast-forward when Autobase sees fit.
+  } finally {
+    await Promise.all([creator.close(), system.close()]).catch(() => undefined);
+  }
+}
+
+/** A remote core's manifest, which arrives with its first upgrade from a peer; null if none came in time. */
+async function manifestOf(core: Hypercore): Promise<Hypercore['manifest']> {
+  await core.ready();
+  if (core.manifest) return core.manifest;
+  // Replication requests the upgrade on its own; wait for it, bounded.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, MANIFEST_WAIT_MS);
+    function done() {
+      clearTimeout(timer);
+      core.off('manifest', done);
+      core.off('close', done);
+      resolve();
+    }
+    core.on('manifest', done);
+    core.on('close', done);
+  });
+  return core.manifest;
+}
