@@ -110,7 +110,8 @@ export type DecodedOp =
   | { status: 'newer'; version: number };
 
 const OP_TYPE = { put: 1, delete: 2, rename: 3, meta: 4, peer: 5, grant: 6, 'add-writer': 7, 'remove-writer': 8 } as const;
-const ROLES: WriterRole[] = ['owner', 'author'];
+/** Every writer role, in wire-code order. */
+export const WRITER_ROLES: readonly WriterRole[] = ['owner', 'author'];
 const MAX_WRITER_NAME_BYTES = 256;
 /** Wire codes of file kinds. */
 export const KIND_CODE: Record<FileKind, number> = { note: 0, attachment: 1, 'paid-note': 2 };
@@ -145,6 +146,13 @@ const metaString = boundedString(MAX_META_BYTES, 'metadata field');
 function validPath(path: string): boolean {
   // Structural checks only: what a mount may write is decided by the mount's path policy.
   return path.length > 0 && !path.includes('\u0000') && !path.includes('\ufffd') && path.isWellFormed();
+}
+
+/** Decode a writer role code, rejecting unknown ones. */
+export function decodeRole(state: State): WriterRole {
+  const code = c.uint.decode(state);
+  check(code < WRITER_ROLES.length, `unknown writer role ${code}`);
+  return WRITER_ROLES[code];
 }
 
 /** Decode a file kind code, rejecting unknown ones. */
@@ -261,21 +269,19 @@ const opBody = {
   'add-writer': {
     preencode(state: State, op: AddWriterOp) {
       c.fixed32.preencode(state, op.key);
-      c.uint.preencode(state, ROLES.indexOf(op.role));
+      c.uint.preencode(state, WRITER_ROLES.indexOf(op.role));
       writerName.preencode(state, op.name);
       optionalHash.preencode(state, op.invite);
     },
     encode(state: State, op: AddWriterOp) {
       c.fixed32.encode(state, op.key);
-      c.uint.encode(state, ROLES.indexOf(op.role));
+      c.uint.encode(state, WRITER_ROLES.indexOf(op.role));
       writerName.encode(state, op.name);
       optionalHash.encode(state, op.invite);
     },
     decode(state: State): AddWriterOp {
       const key = c.fixed32.decode(state);
-      const code = c.uint.decode(state);
-      check(code < ROLES.length, `unknown writer role ${code}`);
-      return { type: 'add-writer', key, role: ROLES[code], name: writerName.decode(state), invite: optionalHash.decode(state) };
+      return { type: 'add-writer', key, role: decodeRole(state), name: writerName.decode(state), invite: optionalHash.decode(state) };
     },
   },
   'remove-writer': {

@@ -2,7 +2,7 @@
 // formats need no version of their own; they are decoded strictly all the same, since a reader may get
 // the view from a replica rather than compute it.
 import c, { type Encoding } from 'compact-encoding';
-import { decodeKind, KIND_CODE, type BlobRef, type FileKind, type WriterRole } from './schema';
+import { decodeKind, decodeRole, KIND_CODE, WRITER_ROLES, type BlobRef, type FileKind, type WriterRole } from './schema';
 import { optionalBlobRef } from './schema-fields';
 import { decodeStrict } from './strict-encoding';
 
@@ -78,24 +78,20 @@ export interface WriterRecord {
   active: boolean;
 }
 
-const ROLE_CODE: Record<WriterRole, number> = { owner: 0, author: 1 };
-const ROLES: WriterRole[] = ['owner', 'author'];
 
 export const writerRecordEncoding: Encoding<WriterRecord> = {
   preencode(state, record) {
-    c.uint.preencode(state, ROLE_CODE[record.role]);
+    c.uint.preencode(state, WRITER_ROLES.indexOf(record.role));
     c.string.preencode(state, record.name);
     c.bool.preencode(state, record.active);
   },
   encode(state, record) {
-    c.uint.encode(state, ROLE_CODE[record.role]);
+    c.uint.encode(state, WRITER_ROLES.indexOf(record.role));
     c.string.encode(state, record.name);
     c.bool.encode(state, record.active);
   },
   decode(state) {
-    const role = ROLES[c.uint.decode(state)];
-    if (!role) throw new RangeError('unknown writer role');
-    return { role, name: c.string.decode(state), active: c.bool.decode(state) };
+    return { role: decodeRole(state), name: c.string.decode(state), active: c.bool.decode(state) };
   },
 };
 

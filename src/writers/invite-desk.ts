@@ -15,6 +15,7 @@ import path from 'node:path';
 import BlindPairing, { type Member, type MemberRequest } from 'blind-pairing';
 import type { KnowledgeBase } from '../engine/knowledge-base';
 import type { WriterRole } from '../engine/writers';
+import { WRITER_ROLES } from '../engine/schema';
 import { JsonFile } from '../engine/json-file';
 import { SerialQueue } from '../engine/serial';
 import type { Swarm } from '../net/swarm';
@@ -28,7 +29,6 @@ export const MAX_WRITER_NAME_LENGTH = 60;
 const FORGET_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 const STATE_FILE = 'writer-invites.json';
 const STATE_VERSION = 1;
-const ROLES: readonly WriterRole[] = ['owner', 'author'];
 
 /** blind-pairing's deny statuses, as the candidate's device reports them. */
 const DENY_REJECTED = 1;
@@ -137,7 +137,7 @@ export class InviteDesk extends EventEmitter<Events> {
   async create(kb: KnowledgeBase, opts: { role: WriterRole; expiresInMs: number; name?: string }): Promise<NewInvite> {
     await this.ready();
     this.assertOpen();
-    if (!ROLES.includes(opts.role)) throw new InviteDeskError('bad-options', `"${String(opts.role)}" is not a writer role; use "owner" or "author".`);
+    if (!WRITER_ROLES.includes(opts.role)) throw new InviteDeskError('bad-options', `"${String(opts.role)}" is not a writer role; use "owner" or "author".`);
     if (!Number.isFinite(opts.expiresInMs) || opts.expiresInMs <= 0 || opts.expiresInMs > MAX_INVITE_MS) {
       throw new InviteDeskError('bad-options', 'An invite must expire within a week; choose a shorter validity.');
     }
@@ -333,7 +333,7 @@ function isStoredInvite(value: unknown): value is StoredInvite {
   return typeof r.id === 'string' && HEX32.test(r.id) && typeof r.kb === 'string' && HEX32.test(r.kb)
     && typeof r.publicKey === 'string' && HEX32.test(r.publicKey)
     && (r.code === null || typeof r.code === 'string')
-    && ROLES.includes(r.role as WriterRole)
+    && WRITER_ROLES.includes(r.role as WriterRole)
     && (r.name === null || typeof r.name === 'string')
     && Number.isSafeInteger(r.expires) && Number.isSafeInteger(r.createdAt)
     && (r.usedBy === null || (typeof r.usedBy === 'string' && HEX32.test(r.usedBy)))
