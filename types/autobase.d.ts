@@ -55,5 +55,8 @@ declare module 'autobase' {
 declare module 'autobase/lib/fast-forward.js' {
   export default class FastForward {
     constructor(base: unknown, key: Uint8Array, opts?: { verified?: boolean; minimum?: number; timeout?: number });
+    /** Downloads what the jump needs; memoized, so a later call awaits the same work. Null if it cannot jump. */
+    upgrade(): Promise<object | null>;
+    close(): Promise<void>;
   }
 }

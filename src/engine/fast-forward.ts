@@ -34,23 +34,29 @@ export function preferFastForward(base: Autobase<unknown>): void {
  * applying while it fast-forwards, so the reader downloads a few tree nodes instead of the writers' first
  * batches of ops. The key is only a hint: the jump happens only if that core is signed by the key that
  * signs the knowledge base's creator log (its key is the knowledge base's key), so a tampered link cannot
- * put another view under this knowledge base's name.
+ * put another view under this knowledge base's name. The view's head is fetched while the signer is
+ * checked (the two are independent round trips) but nothing is applied before the check passes.
  */
 export async function jumpToSignedView(base: Autobase<unknown>, store: Corestore, systemKey: Buffer): Promise<void> {
   const internal = base as unknown as InternalAutobase;
   if (typeof internal._runFastForward !== 'function') return;
   const creator = store.get({ key: base.key });
   const system = store.get({ key: systemKey });
+  const jump = new FastForward(base, systemKey, { verified: false, minimum: 1 });
+  // FastForward memoizes its work: `_runFastForward` below awaits this same download instead of starting over.
+  const fetching = jump.upgrade();
   try {
     const [creatorManifest, systemManifest] = await Promise.all([manifestOf(creator), manifestOf(system)]);
     const signer = creatorManifest?.signers?.[0]?.publicKey;
     const viewSigners = systemManifest?.signers ?? [];
     if (!signer || viewSigners.length !== 1 || !Buffer.from(viewSigners[0].publicKey).equals(Buffer.from(signer))) return;
     if (base.closed || base.writable) return;
-    await internal._runFastForward(new FastForward(base, systemKey, { verified: false, minimum: 1 }));
+    await internal._runFastForward(jump);
   } catch {
     // A failed jump leaves the ordinary path: replay, then fast-forward when Autobase sees fit.
   } finally {
+    await jump.close().catch(() => undefined);
+    await fetching.catch(() => undefined);
     await Promise.all([creator.close(), system.close()]).catch(() => undefined);
   }
 }

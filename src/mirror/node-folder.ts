@@ -33,27 +33,36 @@ export class NodeFolder implements FolderReader {
     }
   }
 
+  // Both try the path as given first (names on disk are almost always NFC already) and only search for
+  // another normalization when it is missing: a live edit costs one file-system call, not two.
   async stat(rel: string): Promise<FolderFile | null> {
-    const stat = await fs.lstat(await this.resolve(rel)).catch(() => null);
+    if (!isInside(rel)) return null;
+    const stat = await fs.lstat(this.direct(rel)).catch(() => this.resolve(rel).then((file) => fs.lstat(file)).catch(() => null));
     return stat?.isFile() ? { path: rel, size: stat.size, mtime: Math.floor(stat.mtimeMs) } : null;
   }
 
   async read(rel: string): Promise<Uint8Array> {
-    return fs.readFile(await this.resolve(rel));
+    return fs.readFile(this.direct(rel)).catch(async (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return fs.readFile(await this.resolve(rel));
+    });
+  }
+
+  /** The on-disk path of a knowledge-base path taken as is; rejects anything that could leave the folder. */
+  private direct(rel: string): string {
+    if (!isInside(rel)) throw new Error(`"${rel}" is not a path inside the shared folder.`);
+    return path.join(path.resolve(this.root), ...rel.split('/'));
   }
 
   /** The on-disk path of a knowledge-base path: names are NFC in the knowledge base, maybe not on disk. */
   private async resolve(rel: string): Promise<string> {
-    const segments = rel.split('/');
-    if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) throw new Error(`"${rel}" is not a path inside the shared folder.`);
-    const direct = path.join(path.resolve(this.root), ...segments);
-    if (await exists(direct)) return direct; // the common case: the name on disk is already NFC
+    const direct = this.direct(rel);
+    if (await exists(direct)) return direct;
     let current = path.resolve(this.root);
     for (const segment of rel.split('/')) {
-      if (segment === '' || segment === '.' || segment === '..') throw new Error(`"${rel}" is not a path inside the shared folder.`);
-      const direct = path.join(current, segment);
-      if (await exists(direct)) {
-        current = direct;
+      const candidate = path.join(current, segment);
+      if (await exists(candidate)) {
+        current = candidate;
         continue;
       }
       const names = await fs.readdir(current).catch(() => [] as string[]);
@@ -62,6 +71,11 @@ export class NodeFolder implements FolderReader {
     }
     return current;
   }
+}
+
+/** A relative path with no empty, `.` or `..` segment cannot name anything outside the folder. */
+function isInside(rel: string): boolean {
+  return rel.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
 async function exists(file: string): Promise<boolean> {
