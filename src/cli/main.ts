@@ -6,7 +6,7 @@ import { serveCommand } from './serve-command';
 import { recoverCommand, statusCommand, unsubscribeCommand } from './status-command';
 import { testnetCommand } from './testnet-command';
 import { demoCommand } from './demo-command';
-import { inviteCommand, joinCommand, removeWriterCommand, writersCommand } from './writer-commands';
+import { inviteCommand, joinCommand, removeWriterCommand, revokeInviteCommand, writersCommand } from './writer-commands';
 
 async function main(argv: string[]): Promise<number> {
   let out = new Output(argv.includes('--json'));
@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
       case 'join': await joinCommand(cli, out); return 0;
       case 'writers': await writersCommand(cli, out); return 0;
       case 'remove-writer': await removeWriterCommand(cli, out); return 0;
+      case 'revoke-invite': await revokeInviteCommand(cli, out); return 0;
       case 'status': await statusCommand(cli, out); return 0;
       case 'recover': await recoverCommand(cli, out); return 0;
       case 'testnet': await testnetCommand(out); return 0;

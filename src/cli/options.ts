@@ -93,8 +93,9 @@ Commands:
                                    [--role owner|author] [--expires 1h|1d|7d] [--name <name>]
   join <code|link> <folder>        Become a writer with an invite; syncs into a new folder, keeps serving
                                    [--timeout <seconds>] (how long to wait for the owner's device; 30)
-  writers <folder|id>              List the writers of a knowledge base you write
+  writers <folder|id>              List the writers of a knowledge base you write, and unused invites
   remove-writer <folder|id> <key>  Stop a writer's future changes (owner devices only)
+  revoke-invite <folder|id> <id>   Make an unused invite worthless (ids from "writers")
   status                           Show shared and followed knowledge bases, peers and sync state
   testnet                          Start a local DHT on 127.0.0.1 and print its bootstrap address
   demo                             Author and subscriber peers on a local DHT, live, then exit

@@ -1,5 +1,5 @@
-// The writer commands: `invite` and `join` (which keep serving, like `share`), `writers` and
-// `remove-writer`. They go through the same writer calls as the plugin (LocalWriterApi), so checks,
+// The writer commands: `invite` and `join` (which keep serving, like `share`), `writers`,
+// `remove-writer` and `revoke-invite`. They go through the same writer calls as the plugin (LocalWriterApi), so checks,
 // messages and error codes match.
 import path from 'node:path';
 import { LocalWriterApi, type NewInviteView, type WriterView } from '../peer/peer-api-writers';
@@ -67,13 +67,36 @@ export async function joinCommand(cli: ParsedCommandLine, out: Output): Promise<
 export async function writersCommand(cli: ParsedCommandLine, out: Output): Promise<void> {
   if (cli.args.length !== 1) throw new UsageError('Usage: tzimtzum writers <folder|id>');
   await withShare(cli, cli.args[0], async (peer, kb) => {
-    const writers = await writerApi(peer).writers(kb.id);
+    const api = writerApi(peer);
+    const writers = await api.writers(kb.id);
+    const invites = await api.invites(kb.id);
     if (out.json) {
-      out.event({ event: 'writers', id: kb.id, title: kb.title, writers });
+      out.event({ event: 'writers', id: kb.id, title: kb.title, writers, invites });
       return;
     }
     out.say(`Writers of "${kb.title}" (as this device knows them):`);
     for (const writer of writers) out.say(`  ${writer.key}  ${describe(writer)}`);
+    const pending = invites.filter((invite) => invite.status === 'pending');
+    if (pending.length === 0) return;
+    out.say(`Invites not used yet (revoke one with "tzimtzum revoke-invite ${cli.args[0]} <invite id>"):`);
+    for (const invite of pending) {
+      out.say(`  ${invite.id}  ${invite.role}${invite.name ? `, "${invite.name}"` : ''}, expires ${new Date(invite.expires).toISOString()}`);
+    }
+  });
+}
+
+/** `revoke-invite <folder|id> <invite id>`: make an unused invite worthless. */
+export async function revokeInviteCommand(cli: ParsedCommandLine, out: Output): Promise<void> {
+  if (cli.args.length !== 2) throw new UsageError('Usage: tzimtzum revoke-invite <folder|id> <invite id>');
+  const inviteId = cli.args[1];
+  if (!/^[0-9a-f]{64}$/u.test(inviteId)) throw new UsageError(`"${inviteId}" is not an invite id. Run "tzimtzum writers ${cli.args[0]}" to see them.`);
+  await withShare(cli, cli.args[0], async (peer, kb) => {
+    const api = writerApi(peer);
+    const invite = (await api.invites(kb.id)).find((candidate) => candidate.id === inviteId);
+    if (!invite) throw new CommandError('unknown-invite', `"${kb.title}" has no invite ${inviteId}. Run "tzimtzum writers ${cli.args[0]}" to see them.`);
+    if (invite.status !== 'pending') throw new CommandError('invite-not-pending', `That invite was already ${invite.status}; there is nothing to revoke.`);
+    await api.revokeInvite(inviteId);
+    out.say(`Revoked the invite ${inviteId} to "${kb.title}": its code no longer adds anyone.`, { event: 'invite-revoked', id: kb.id, invite: inviteId });
   });
 }
 

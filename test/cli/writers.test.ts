@@ -1,6 +1,6 @@
 // The writer commands as a user runs them: one author's two devices (the same recovery words, devices 0
 // and 1) in separate processes on a local DHT; `invite` on the first, `join` on the second, then
-// `writers` and `remove-writer`; and the errors each command gives for what cannot work.
+// `writers`, `remove-writer` and `revoke-invite`; and the errors each command gives for what cannot work.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -85,6 +85,33 @@ describe('tzimtzum invite, join, writers and remove-writer', () => {
     expect(after.stdout).toMatch(new RegExp(`${writers[1].key}  owner, "Laptop", removed`));
   }, 120_000);
 
+  it('lists an invite nobody used yet and revokes it', async () => {
+    const testnet = await localTestnet(teardown);
+    const local = ['--data', await peerDataDir(teardown), '--bootstrap', formatBootstrap(testnet.bootstrap)];
+    const folder = await teardown.dir('tzimtzum-cli-notes-');
+    await writeFile(path.join(folder, 'Plans.md'), 'first\n');
+    const share = serve(teardown, [...local, 'share', folder, '--title', 'Garden']);
+    await eventually(() => share.lines.length > 0, 'the share link', 30_000);
+    share.child.kill('SIGINT');
+    expect(await share.exited).toBe(0);
+    const inviting = serve(teardown, [...local, '--json', 'invite', folder, '--name', 'Ana', '--expires', '1d']);
+    await eventually(() => event(inviting.lines, 'invite') !== undefined, 'the invite', 30_000);
+    const inviteId = String(event(inviting.lines, 'invite')!.invite);
+    inviting.child.kill('SIGINT');
+    expect(await inviting.exited).toBe(0);
+
+    const listed = await run([...local, 'writers', folder]);
+    expect(listed.stdout).toMatch(new RegExp(`Invites not used yet[^]*${inviteId}  author, "Ana", expires`));
+    const revoked = await run([...local, '--json', 'revoke-invite', folder, inviteId]);
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout.trim())).toMatchObject({ event: 'invite-revoked', invite: inviteId });
+    const after = JSON.parse((await run([...local, '--json', 'writers', folder])).stdout.trim()) as { invites: { id: string; status: string; code: string | null }[] };
+    expect(after.invites).toEqual([expect.objectContaining({ id: inviteId, status: 'revoked', code: null })]);
+    const again = await run([...local, '--json', 'revoke-invite', folder, inviteId]);
+    expect(again.code).toBe(1);
+    expect(events(again.stdout.split('\n'))[0]).toMatchObject({ event: 'error', code: 'invite-not-pending' });
+  }, 60_000);
+
   it('refuses what cannot work, with exit codes and error codes', async () => {
     const data = await peerDataDir(teardown);
     const offline = ['--data', data, '--bootstrap', '127.0.0.1:1'];
@@ -94,6 +121,7 @@ describe('tzimtzum invite, join, writers and remove-writer', () => {
     expect((await run([...offline, 'invite', folder, '--role', 'admin'])).stderr).toMatch(/--role is "owner"/);
     expect((await run([...offline, 'invite', folder, '--expires', 'forever'])).code).toBe(2);
     expect((await run([...offline, 'remove-writer', folder, 'not-a-key'])).code).toBe(2);
+    expect((await run([...offline, 'revoke-invite', folder, 'not-an-invite-id'])).code).toBe(2);
 
     const shareLink = await run([...offline, '--json', 'join', 'tzimtzum://ybndrfg8ejkmcpqxot1uwisza345h769ybndrfg8ejkmcpqxot1uwis', path.join(folder, 'x')]);
     expect(shareLink.code).toBe(1);
