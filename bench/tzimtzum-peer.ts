@@ -22,6 +22,7 @@ import z32 from 'z32';
 import { Identity } from '../src/engine/identity';
 import { saveIdentity } from '../src/engine/identity-file';
 import { KnowledgeBase } from '../src/engine/knowledge-base';
+import { storeStorage } from '../src/engine/store-storage';
 import { FolderMirror } from '../src/mirror/folder-mirror';
 import { NodeFolder } from '../src/mirror/node-folder';
 import { parseBootstrap } from '../src/net/dht-settings';
@@ -94,7 +95,7 @@ async function testnet(): Promise<void> {
 
 /** Folder → knowledge base on a fresh Corestore: the scan the mirror runs when a folder is first shared. */
 async function importVault(): Promise<void> {
-  const store = new Corestore(required('store'));
+  const store = new Corestore(storeStorage(required('store')));
   const kb = new KnowledgeBase({ store, namespace: 'bench' });
   await kb.ready();
   const mirror = new FolderMirror({ kb, folder: new NodeFolder(required('vault')) });

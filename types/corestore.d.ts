@@ -1,6 +1,7 @@
 // Corestore: one store per peer, namespaced per knowledge base.
 declare module 'corestore' {
   import type Hypercore from 'hypercore';
+  import type { StoreStorage } from 'hypercore';
   import type { Duplex } from 'node:stream';
   import type { EventEmitter } from 'node:events';
 
@@ -12,7 +13,8 @@ declare module 'corestore' {
   export type GetOptions = { name: string; exclusive?: boolean } | { key: Uint8Array; exclusive?: boolean } | Uint8Array;
 
   export default class Corestore extends EventEmitter {
-    constructor(storage: string, opts?: CorestoreOptions);
+    /** A directory, or storage made by `Hypercore.defaultStorage` (to choose its options). */
+    constructor(storage: string | StoreStorage, opts?: CorestoreOptions);
     primaryKey: Buffer;
     ready(): Promise<void>;
     close(): Promise<void>;

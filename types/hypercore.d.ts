@@ -13,7 +13,18 @@ declare module 'hypercore' {
   export interface Peer {
     remotePublicKey: Buffer;
   }
+  /** A store's on-disk storage (RocksDB), from `Hypercore.defaultStorage`; the Corestore given it closes it. */
+  export interface StoreStorage {
+    readonly path: string;
+    close(): Promise<void>;
+  }
+  export interface StoreStorageOptions {
+    /** Bytes RocksDB buffers in one memtable before flushing (default 64 MiB). */
+    writeBufferSize?: number;
+  }
   export default class Hypercore extends EventEmitter {
+    /** Opens storage in a directory (or returns a storage passed in as it is). */
+    static defaultStorage(storage: string | StoreStorage, opts?: StoreStorageOptions): StoreStorage;
     key: Buffer | null;
     discoveryKey: Buffer | null;
     id: string | null;

@@ -12,7 +12,7 @@ import { SerialQueue } from '../engine/serial';
 import type { FolderEvent, FolderEventSource, FolderFile, FolderReader } from './folder-source';
 import { IgnoreRules } from './ignore-rules';
 import { ViewBaseline, type MirrorBaseline } from './mirror-baseline';
-import { OpBatch, readAhead } from './op-batch';
+import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, OpBatch, readAhead } from './op-batch';
 
 const NOT_WRITABLE_RETRY_MS = 5_000;
 
@@ -101,8 +101,8 @@ export class FolderMirror extends EventEmitter<Events> {
     this.rules = new IgnoreRules(opts.ignore);
     this.debounceMs = opts.debounceMs ?? 100;
     this.massDeleteThreshold = opts.massDeleteThreshold ?? 100;
-    this.batchFiles = opts.batchFiles ?? 2000;
-    this.batchBytes = opts.batchBytes ?? 32 * 1024 * 1024;
+    this.batchFiles = opts.batchFiles ?? DEFAULT_BATCH_FILES;
+    this.batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
   }
 
   /** Follow live events, and reconcile once (events arriving meanwhile are applied after it). */
@@ -222,7 +222,7 @@ export class FolderMirror extends EventEmitter<Events> {
     const batch = this.newBatch();
     const renamedAway = new Set<string>();
     // Reads run ahead in small parallel groups (file systems serve several at once); appends stay in order.
-    const reads = readAhead(candidates, (file) => this.folder.read(file.path));
+    const reads = readAhead(candidates, (file) => this.folder.read(file.path), (file) => file.size);
     for (const file of candidates) {
       let bytes: Uint8Array;
       try {

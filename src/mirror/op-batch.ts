@@ -3,19 +3,37 @@ import type { FileInput, KnowledgeBase } from '../engine/knowledge-base';
 import type { Op } from '../engine/schema';
 import type { MirrorBaseline } from './mirror-baseline';
 
-/** Accumulates puts and ops and appends them in bounded batches, preserving their order. */
+/**
+ * Files and bytes per append, by default. Everything one batch holds is alive at once (the files' bytes,
+ * their ops, then the apply cycle's view writes): a 10,000-note import peaked at ~320 MiB with 2,000
+ * files / 32 MiB and ~195 MiB with these sizes, and took no longer (an append costs milliseconds;
+ * reading and hashing the files is most of the time).
+ */
+export const DEFAULT_BATCH_FILES = 250;
+export const DEFAULT_BATCH_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Accumulates puts and ops and appends them in bounded batches, preserving their order. Files that fit
+ * are copied into one buffer the batch reuses once their append is done, so a file's own buffer dies
+ * young: kept until a batch flushes, each read survived into the old generation and thousands of them
+ * piled up between full collections (~10-20 MiB of the import's peak).
+ */
 export class OpBatch {
   private files: FileInput[] = [];
   private ops: Op[] = [];
   private bytes = 0;
+  /** Null while a flush is appending from it (a put meanwhile gets a fresh one). */
+  private slab: Buffer | null = null;
 
   constructor(private readonly kb: KnowledgeBase, private readonly maxFiles: number, private readonly maxBytes: number, private readonly baseline?: MirrorBaseline) {}
 
   async put(file: FileInput): Promise<void> {
     // Ops queued before this put must land before it; flush them first.
     if (this.ops.length > 0) await this.flush();
-    this.files.push(file);
-    this.bytes += file.bytes.byteLength;
+    const size = file.bytes.byteLength;
+    if (this.files.length > 0 && this.bytes + size > this.maxBytes) await this.flush();
+    this.files.push(size <= this.maxBytes ? { ...file, bytes: this.copy(file.bytes) } : file);
+    this.bytes += size;
     if (this.files.length >= this.maxFiles || this.bytes >= this.maxBytes) await this.flush();
   }
 
@@ -27,32 +45,56 @@ export class OpBatch {
   async flush(): Promise<void> {
     const files = this.files;
     const ops = this.ops;
+    const slab = this.slab;
     this.files = [];
     this.ops = [];
     this.bytes = 0;
+    this.slab = null;
     if (files.length > 0) for (const entry of await this.kb.putFiles(files)) this.baseline?.put(entry);
+    // The append has stored the bytes (nothing keeps the blocks it was given): the slab is free again.
+    this.slab ??= slab;
     if (ops.length > 0) await this.kb.appendOps(ops);
     for (const op of ops) if (op.type === 'rename') this.baseline?.move(op.from, op.to, op.folder);
   }
+
+  /** `bytes` copied behind the batch's other files (the caller checked they fit). */
+  private copy(bytes: Uint8Array): Uint8Array {
+    // Not zeroed: a flush of one small note writes (and makes resident) only the pages it fills.
+    this.slab ??= Buffer.allocUnsafeSlow(this.maxBytes);
+    const copy = this.slab.subarray(this.bytes, this.bytes + bytes.byteLength);
+    copy.set(bytes);
+    return copy;
+  }
 }
 
-const READ_AHEAD = 32;
+/** Reads in flight at once: file systems serve several, and small notes are cheap to hold. */
+const READ_AHEAD_FILES = 32;
+/** Bytes in flight at once: attachments sit together in one folder, and 32 of them would be ~64 MiB. */
+const READ_AHEAD_BYTES = 4 * 1024 * 1024;
 
-/** Reads items' contents up to READ_AHEAD ahead of the consumer, handing them out in order. */
-export function readAhead<T>(items: T[], read: (item: T) => Promise<Uint8Array>): { next(): Promise<Uint8Array> } {
-  const pending: Promise<Uint8Array>[] = [];
+/**
+ * Reads items' contents ahead of the consumer, handing them out in order: up to READ_AHEAD_FILES items
+ * and (by `sizeOf`, when given) READ_AHEAD_BYTES, but always at least the next one.
+ */
+export function readAhead<T>(items: T[], read: (item: T) => Promise<Uint8Array>, sizeOf: (item: T) => number = () => 0): { next(): Promise<Uint8Array> } {
+  const pending: { promise: Promise<Uint8Array>; size: number }[] = [];
+  let pendingBytes = 0;
   let started = 0;
   const fill = () => {
-    while (started < items.length && pending.length < READ_AHEAD) {
+    while (started < items.length && pending.length < READ_AHEAD_FILES) {
+      const size = sizeOf(items[started]);
+      if (pending.length > 0 && pendingBytes + size > READ_AHEAD_BYTES) break;
       const promise = read(items[started++]);
       promise.catch(() => undefined); // handled when consumed
-      pending.push(promise);
+      pending.push({ promise, size });
+      pendingBytes += size;
     }
   };
   return {
     next() {
       fill();
-      const promise = pending.shift()!;
+      const { promise, size } = pending.shift()!;
+      pendingBytes -= size;
       fill();
       return promise;
     },

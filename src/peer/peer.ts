@@ -11,6 +11,7 @@ import type { Identity } from '../engine/identity';
 import { loadIdentity } from '../engine/identity-file';
 import { KnowledgeBase } from '../engine/knowledge-base';
 import { acquireStoreLock, type StoreLock } from '../engine/store-lock';
+import { storeStorage } from '../engine/store-storage';
 import type { FolderMirror, HeldDeletions, MirrorProgress } from '../mirror/folder-mirror';
 import { NodeFolder } from '../mirror/node-folder';
 import { NodeFolderWatcher } from '../mirror/node-watcher';
@@ -111,7 +112,7 @@ export class Peer extends EventEmitter<Events> {
     const folder = await checkStoreFolder(path.join(dataDir, 'store'));
     const lock = await acquireStoreLock(folder.dir, { command: opts.command });
     try {
-      const store = new Corestore(folder.corestoreDir, { primaryKey: identity.deviceStoreKey(deviceIndex), unsafe: true });
+      const store = new Corestore(storeStorage(folder.corestoreDir), { primaryKey: identity.deviceStoreKey(deviceIndex), unsafe: true });
       await store.ready();
       const keyPair = HyperDHT.keyPair(identity.deriveSecret('swarm-key', String(deviceIndex)));
       const swarm = new Swarm({ store, bootstrap: opts.bootstrap, keyPair });
