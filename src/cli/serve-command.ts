@@ -114,7 +114,7 @@ function report(peer: Peer, out: Output): void {
     if (rejections.length > 20) out.say(`…and ${rejections.length - 20} more entries not written.`);
   });
   peer.on('deletions-held', (id, held) => out.say(
-    `${held.count} deletions in ${id.slice(0, 8)} are waiting for confirmation (${held.side === 'share' ? 'your folder lost many files' : 'the author removed many files'}). Nothing was deleted.`,
+    `${held.count} deletions in ${id.slice(0, 8)} are waiting for confirmation (${held.side === 'share' ? 'your folder lost many files' : held.side === 'co-edit' ? 'another writer deleted many files' : 'the author removed many files'}). Nothing was deleted.`,
     { event: 'deletions-held', id, ...held, paths: held.paths.slice(0, 50) }));
   peer.on('error', (id, message) => out.error(message, { id }));
   peer.paywall.on('unlocked', (id, noteId) => out.say(`Unlocked a paid note of ${id.slice(0, 8)}.`, { event: 'unlocked', id, noteId }));

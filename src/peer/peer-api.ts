@@ -50,7 +50,7 @@ export type PeerEvent =
   | { type: 'synced'; id: string; written: number; removed: number; moved: number; errors: string[] }
   | { type: 'restored'; id: string; path: string; conflictCopy: string | null; kind: 'edited' | 'deleted' }
   | { type: 'rejected'; id: string; count: number; first: string }
-  | { type: 'deletions-held'; id: string; count: number; side: 'share' | 'mount' }
+  | { type: 'deletions-held'; id: string; count: number; side: 'share' | 'mount' | 'co-edit' }
   | { type: 'error'; id: string | null; message: string }
   | { type: 'purchase'; purchase: PurchaseUpdate }
   | { type: 'unlocked'; id: string; noteId: string }
@@ -205,7 +205,8 @@ export class LocalPeerApi implements PeerApi {
 
   async confirmDeletions(id: string): Promise<number> {
     const peer = this.running();
-    const target = peer.mountOf(id) ?? peer.mirrorOf(id);
+    // A shared folder holds deletions on both sides: files that vanished here, and files another writer deleted.
+    const target = peer.mountOf(id) ?? peer.sharedFolderOf(id);
     if (!target) throw new PeerApiError('not-found', `No knowledge base ${id} is open.`);
     const count = await target.confirmDeletions();
     this.emit({ type: 'changed' });

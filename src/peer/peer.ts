@@ -37,7 +37,8 @@ type Events = {
   synced: [id: string, summary: SyncSummary];
   restored: [id: string, drift: DriftRestored];
   rejected: [id: string, rejections: PathRejection[]];
-  'deletions-held': [id: string, held: { count: number; paths: string[]; side: 'share' | 'mount' }];
+  /** Mass deletions waiting for confirmation: from this folder ('share'), by the author ('mount') or by another writer ('co-edit'). */
+  'deletions-held': [id: string, held: { count: number; paths: string[]; side: 'share' | 'mount' | 'co-edit' }];
   /** Another writer's change reached a shared folder ('kept-local': it met a local edit, which is merged instead). */
   'co-edit': [id: string, change: { path: string; type: 'put' | 'delete' | 'kept-local' }];
   'writer-added': [id: string, writer: { key: Buffer; role: WriterRole }];
@@ -339,6 +340,11 @@ export class Peer extends EventEmitter<Events> {
     return this.subscriptions.get(id)?.mount ?? null;
   }
 
+  /** The folder of a share: its mirror and its co-editor. */
+  sharedFolderOf(id: string): SharedFolder | null {
+    return this.shares.get(id)?.folder ?? null;
+  }
+
   /** The mirror of a share. */
   mirrorOf(id: string): FolderMirror | null {
     return this.shares.get(id)?.mirror ?? null;
@@ -402,6 +408,7 @@ export class Peer extends EventEmitter<Events> {
     const { mirror, coEditor } = folder;
     coEditor.on('written', ({ path: file, type }) => this.emit('co-edit', record.id, { path: file, type }));
     coEditor.on('kept-local', (file) => this.emit('co-edit', record.id, { path: file, type: 'kept-local' }));
+    coEditor.on('deletions-held', (held) => this.emit('deletions-held', record.id, { ...held, side: 'co-edit' }));
     coEditor.on('error', ({ path: file, message }) => this.emit('error', record.id, file ? `${file}: ${message}` : message));
     this.paywall.addKnowledgeBase(kb);
     mirror.on('progress', (progress) => this.emit('mirror-progress', record.id, progress));

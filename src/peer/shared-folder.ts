@@ -21,6 +21,8 @@ export interface SharedFolderOptions {
   syncedFile: string;
   /** A device that just joined starts with nothing synced (its folder is new), not from the view. */
   fresh?: boolean;
+  /** More deletions at once than this (made here or by another writer) wait for `confirmDeletions()`. */
+  massDeleteThreshold?: number;
 }
 
 export class SharedFolder {
@@ -29,8 +31,9 @@ export class SharedFolder {
   static async open(opts: SharedFolderOptions): Promise<SharedFolder> {
     const synced = await SyncedVersions.open(opts.syncedFile, opts.kb, { fresh: opts.fresh });
     const publisher = new PaidNotePublisher({ identity: opts.identity, kb: opts.kb });
-    const mirror = new FolderMirror({ kb: opts.kb, folder: opts.reader, events: opts.events, ignore: opts.ignore, debounceMs: opts.debounceMs, publisher, baseline: synced });
-    const coEditor = new CoEditor({ kb: opts.kb, mirror, synced, files: opts.files, ignore: opts.ignore });
+    const { massDeleteThreshold } = opts;
+    const mirror = new FolderMirror({ kb: opts.kb, folder: opts.reader, events: opts.events, ignore: opts.ignore, debounceMs: opts.debounceMs, publisher, baseline: synced, massDeleteThreshold });
+    const coEditor = new CoEditor({ kb: opts.kb, mirror, synced, files: opts.files, ignore: opts.ignore, massDeleteThreshold });
     return new SharedFolder(mirror, coEditor, synced);
   }
 
@@ -38,6 +41,11 @@ export class SharedFolder {
   async start(): Promise<void> {
     await this.mirror.start();
     this.coEditor.start();
+  }
+
+  /** Apply the deletions held on both sides: files that vanished here, and files another writer deleted. */
+  async confirmDeletions(): Promise<number> {
+    return (await this.mirror.confirmDeletions()) + (await this.coEditor.confirmDeletions());
   }
 
   async close(): Promise<void> {

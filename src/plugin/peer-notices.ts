@@ -10,6 +10,18 @@ const PROGRESS_THRESHOLD = 200;
 /** Edits that met another writer's change within this window are reported together. */
 const MERGE_NOTICE_DELAY_MS = 1000;
 
+/** What a held set of deletions means for the user, by where the deletions came from. */
+function heldDeletionsMessage(event: Extract<PeerEvent, { type: 'deletions-held' }>, title: string): string {
+  switch (event.side) {
+    case 'mount':
+      return `${title} deleted ${event.count} notes at once. They stay in your vault until you confirm in the knowledge bases view.`;
+    case 'co-edit':
+      return `${title}: another writer deleted ${event.count} notes at once. They stay in your folder until you confirm in the knowledge bases view.`;
+    case 'share':
+      return `${event.count} files vanished from the shared folder ${title}. Readers keep them until you confirm in the knowledge bases view (check the folder first).`;
+  }
+}
+
 /** Shows the peer's events to the user. */
 export class PeerNotices {
   private readonly progress = new Map<string, Notice>();
@@ -27,9 +39,7 @@ export class PeerNotices {
           : `"${event.path}" in ${title} is read-only, so it was restored. Unsubscribe to manage these notes yourself.`, 10_000);
         break;
       case 'deletions-held':
-        new Notice(event.side === 'mount'
-          ? `${title} deleted ${event.count} notes at once. They stay in your vault until you confirm in the knowledge bases view.`
-          : `${event.count} files vanished from the shared folder ${title}. Readers keep them until you confirm in the knowledge bases view (check the folder first).`, 0);
+        new Notice(heldDeletionsMessage(event, title), 0);
         break;
       case 'rejected':
         new Notice(`${event.count} files of ${title} were not written because their names are unsafe here. ${event.first}`, 10_000);
