@@ -192,6 +192,17 @@ async function subscribe(): Promise<void> {
     clearInterval(hook);
   }, 5);
   hook.unref();
+  // With BENCH_TRACE: how far the view, the creator's log and the blob core are, twice a second.
+  const creatorLog: Hypercore = peer.store.get({ key: parseShareLink(required('link')).key });
+  await creatorLog.ready();
+  const progress = process.env.BENCH_TRACE ? setInterval(() => {
+    const view = peer.knowledgeBase(id)?.view.core;
+    trace('cores', {
+      view: view ? `${view.contiguousLength}/${view.length}` : null, creatorLog: `${creatorLog.contiguousLength}/${creatorLog.length}`,
+      blobs: `${blobCore.contiguousLength}/${blobLength}`, wireBytes: wireBytes(),
+    });
+  }, 500) : undefined;
+  progress?.unref();
   peer.on('synced', (kbId, summary) => {
     trace('synced', { written: summary.written, unchanged: summary.unchanged });
     if (kbId !== id) return;
@@ -219,7 +230,9 @@ async function subscribe(): Promise<void> {
   let missing = 0;
   for await (const entry of kb.files()) if (entry.blob && !(await kb.blobs.has(entry.blob))) missing++;
   emit('verified', { missing });
+  clearInterval(progress);
   if (opts.watch) await commands();
+  await creatorLog.close();
   await blobCore.close();
   await peer.close();
 }

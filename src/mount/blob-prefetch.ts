@@ -1,22 +1,51 @@
-// Full mounts fetch every block they are about to write in a few large range requests (one per writer's
-// blob core) instead of one request per file: "all data local" first, then writing.
+// A full mount fetches what it is about to write in a few large range requests instead of one round trip
+// per block: the view before listing it (a listing alone walks the B-tree one block at a time, ~10 s for
+// 10,000 notes over loopback), and each writer's blob core for the files to write (one range per core).
+// Files are written once the bytes are local: writing while downloading made both slower, since file
+// writes and the store's reads and writes share Node's small thread pool.
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
 import type { BlobRef } from '../engine/schema';
 
-/** Download the blob ranges covering `entries`, waiting at most `timeoutMs` (what is missing is retried later). */
-export async function prefetchBlobs(kb: KnowledgeBase, entries: FileEntry[], timeoutMs: number): Promise<void> {
-  const ranges = new Map<string, { ref: BlobRef; start: number; end: number }>();
-  for (const { blob } of entries) {
-    if (!blob || blob.blockLength === 0) continue; // merged texts live in the view
-    const id = blob.core.toString('hex');
-    const range = ranges.get(id) ?? { ref: blob, start: Infinity, end: 0 };
-    range.start = Math.min(range.start, blob.blockOffset);
-    range.end = Math.max(range.end, blob.blockOffset + blob.blockLength);
-    ranges.set(id, range);
+/**
+ * Download the whole view (every block up to its current length), waiting at most `timeoutMs`; what
+ * is still missing then is fetched on demand by the listing.
+ */
+export async function prefetchView(kb: KnowledgeBase, timeoutMs: number): Promise<void> {
+  const core = kb.view.core;
+  if (core.length === 0 || core.contiguousLength >= core.length) return;
+  // A bounded range: `end: -1` would be a live download that never completes.
+  await within(core.download({ start: 0, end: core.length }).done(), timeoutMs);
+}
+
+/** Range downloads of the blob blocks some entries need, started at once and awaited when needed. */
+export class BlobPrefetch {
+  private constructor(private readonly downloads: Promise<unknown>[]) {}
+
+  /** Start one range download per writer's blob core covering `entries` (merged texts live in the view). */
+  static start(kb: KnowledgeBase, entries: Iterable<FileEntry>): BlobPrefetch {
+    const ranges = new Map<string, { ref: BlobRef; start: number; end: number }>();
+    for (const { blob } of entries) {
+      if (!blob || blob.blockLength === 0) continue;
+      const id = blob.core.toString('hex');
+      const range = ranges.get(id) ?? { ref: blob, start: Infinity, end: 0 };
+      range.start = Math.min(range.start, blob.blockOffset);
+      range.end = Math.max(range.end, blob.blockOffset + blob.blockLength);
+      ranges.set(id, range);
+    }
+    // A failed range is not an error here: a file whose bytes are then missing is reported and retried.
+    return new BlobPrefetch([...ranges.values()].map(({ ref, start, end }) =>
+      kb.blobs.download({ ...ref, blockOffset: start, blockLength: end - start }).catch(() => undefined)));
   }
-  const downloads = Promise.all([...ranges.values()].map(({ ref, start, end }) =>
-    kb.blobs.download({ ...ref, blockOffset: start, blockLength: end - start }).catch(() => undefined)));
+
+  /** Resolves when every range is local (or failed), or after `timeoutMs` (what is missing is retried later). */
+  settled(timeoutMs: number): Promise<void> {
+    return within(Promise.all(this.downloads), timeoutMs);
+  }
+}
+
+/** Waits for `work`, but never longer than `timeoutMs`; never rejects. */
+async function within(work: Promise<unknown>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([downloads, new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
   clearTimeout(timer);
 }

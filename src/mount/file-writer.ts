@@ -46,19 +46,14 @@ export class FileWriter implements MountFileSystem {
   /** Write every job; resolves with per-job errors (a failed file never stops the others). */
   async writeMany(jobs: WriteJob[], onWritten?: (job: WriteJob) => void): Promise<{ path: string; error: Error }[]> {
     const errors: { path: string; error: Error }[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < jobs.length) {
-        const job = jobs[next++];
-        try {
-          await this.write(job);
-          onWritten?.(job);
-        } catch (err) {
-          errors.push({ path: job.path, error: err instanceof Error ? err : new Error(String(err)) });
-        }
+    await inParallel(jobs, this.concurrency, async (job) => {
+      try {
+        await this.write(job);
+        onWritten?.(job);
+      } catch (err) {
+        errors.push({ path: job.path, error: err instanceof Error ? err : new Error(String(err)) });
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, jobs.length) }, worker));
+    });
     return errors;
   }
 
@@ -66,18 +61,17 @@ export class FileWriter implements MountFileSystem {
   async write(job: WriteJob): Promise<void> {
     const target = safeJoin(this.root, job.path);
     await this.ensureFolder(path.dirname(target));
-    const existing = await fs.lstat(target).catch(() => null);
-    if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
-      throw new UnsafeWriteError(`"${job.path}" is a folder on disk; the file was not written.`);
-    }
     const temp = path.join(path.dirname(target), `${TEMP_PREFIX}${process.pid}-${Math.random().toString(36).slice(2)}`);
     try {
       await fs.writeFile(temp, job.bytes, { flag: 'wx' });
       if (job.mtime) await fs.utimes(temp, new Date(), new Date(job.mtime));
-      // rename(2) replaces a symbolic link itself, never what it points to.
+      // rename(2) replaces a file or a symbolic link itself (never what a link points to), and refuses
+      // to replace a folder: the target is looked at only then, for the message.
       await fs.rename(temp, target);
     } catch (err) {
       await fs.rm(temp, { force: true });
+      const existing = await fs.lstat(target).catch(() => null);
+      if (existing?.isDirectory()) throw new UnsafeWriteError(`"${job.path}" is a folder on disk; the file was not written.`);
       throw err;
     }
   }
@@ -157,4 +151,16 @@ export class FileWriter implements MountFileSystem {
       current = path.dirname(current);
     }
   }
+}
+
+/** Runs `task` on every item with at most `limit` in flight (file operations wait on a small thread pool). */
+export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

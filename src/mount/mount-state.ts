@@ -31,6 +31,8 @@ export class MountState {
   // Collision keys of the files on disk, so a new path is checked in O(1), not against every file.
   private readonly collisionIndex = new Map<string, Map<string, string>>();
   private readonly collisionKeys = new Map<string, string>();
+  // Disk path per knowledge-base path, so a live update finds the files it touches without a scan.
+  private readonly disksBySource = new Map<string, string>();
 
   constructor(readonly file: string) {
     this.json = new JsonFile(file);
@@ -57,6 +59,7 @@ export class MountState {
   remember(disk: string, file: MountedFile): void {
     this.forget(disk);
     this.data.files[disk] = file;
+    this.disksBySource.set(file.source, disk);
     const key = collisionKey(disk);
     this.collisionKeys.set(disk, key);
     const holders = this.collisionIndex.get(key) ?? new Map<string, string>();
@@ -66,13 +69,25 @@ export class MountState {
 
   /** Forget a file the mount removed or moved. */
   forget(disk: string): void {
-    if (!(disk in this.data.files)) return;
+    const file = this.data.files[disk];
+    if (!file) return;
     delete this.data.files[disk];
+    if (this.disksBySource.get(file.source) === disk) this.disksBySource.delete(file.source);
     const key = this.collisionKeys.get(disk);
     this.collisionKeys.delete(disk);
     const holders = key === undefined ? undefined : this.collisionIndex.get(key);
     holders?.delete(disk);
     if (key !== undefined && holders?.size === 0) this.collisionIndex.delete(key);
+  }
+
+  /** Where the mount wrote a knowledge-base path, if it did. */
+  diskOf(source: string): string | undefined {
+    return this.disksBySource.get(source);
+  }
+
+  /** How many files the mount has written. */
+  get fileCount(): number {
+    return this.collisionKeys.size;
   }
 
   /** Whether a disk path would land on a file written for another source (case or normalization twins). */

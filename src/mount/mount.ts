@@ -10,7 +10,7 @@ import { contentHash } from '../engine/content-hash';
 import { BlobUnavailableError } from '../engine/blob-store';
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
 import { SerialQueue } from '../engine/serial';
-import { FileWriter, type MountFileSystem, type WriteJob } from './file-writer';
+import { FileWriter, inParallel, type MountFileSystem, type WriteJob } from './file-writer';
 import { MountState, type MountedFile } from './mount-state';
 import { checkPath, type PathRejection } from './path-policy';
 import { hasStub, lazyStub } from './mount-files';
@@ -19,7 +19,7 @@ import {
   DEFAULT_MOUNT_LIMITS, MountError, emptySummary,
   type DriftRestored, type MountLimits, type MountMode, type MountOptions, type MountProgress, type NoteRenderer, type SyncSummary,
 } from './mount-types';
-import { prefetchBlobs } from './blob-prefetch';
+import { BlobPrefetch, prefetchView } from './blob-prefetch';
 import { screenEntries, type Planned } from './mount-screen';
 
 export * from './mount-types';
@@ -28,6 +28,8 @@ const RETRY_MIN_MS = 1000;
 /** Live updates save the mount state at most this often (it is a cache: a full sync rebuilds it). */
 const SAVE_COALESCE_MS = 250;
 const RETRY_MAX_MS = 30_000;
+/** Files a full sync checks on disk at once. */
+const CHECK_CONCURRENCY = 16;
 
 
 type Events = {
@@ -229,29 +231,31 @@ export class Mount extends EventEmitter<Events> {
     const summary = emptySummary();
     const version = this.kb.version;
     this.emit('progress', { phase: 'listing', files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 });
+    if (this.mode === 'full') await prefetchView(this.kb, this.fetchTimeoutMs);
     const entries = new Map<string, FileEntry>();
     for await (const entry of this.kb.files()) entries.set(entry.path, entry);
     const plan = screenEntries(this.state, this.limits, [...entries.values()], summary);
     const wanted = new Map(plan.map((planned) => [planned.disk, planned]));
+    // Bytes of files that differ from what was written start downloading now, while the folder is checked.
+    const prefetch = this.mode === 'full' ? BlobPrefetch.start(this.kb, plan.filter((planned) => !this.isWritten(planned)).map((planned) => planned.entry)) : undefined;
 
-    const changed: Planned[] = [];
-    for (const planned of plan) {
+    // Each file on disk is looked at once, several at a time (every look waits on the file system).
+    const unchanged = new Set<Planned>();
+    await inParallel(plan, CHECK_CONCURRENCY, async (planned) => {
       const known = this.state.data.files[planned.disk];
-      if (known && known.hash === planned.entry.hash.toString('hex') && known.source === planned.entry.path) {
+      if (known && this.isWritten(planned)) {
         const drift = await this.localChanges.keep(planned.disk, known);
-        if (!drift) {
-          summary.unchanged++;
-          continue;
-        }
-        summary.restored.push(drift);
+        if (drift) summary.restored.push(drift);
+        else unchanged.add(planned);
       } else if (!known) {
         // A file we never wrote is in the way: keep its text as a conflict copy before replacing it.
         await this.localChanges.keepForeign(planned.disk, planned.entry, summary);
       }
-      changed.push(planned);
-    }
+    });
+    summary.unchanged += unchanged.size;
+    const changed = plan.filter((planned) => !unchanged.has(planned));
     const removals = Object.keys(this.state.data.files).filter((disk) => !wanted.has(disk));
-    await this.writeEntries(changed, summary, { fetch: this.mode === 'full' });
+    await this.writeEntries(changed, summary, { fetch: this.mode === 'full', prefetch });
     await this.removeOrHold(removals, summary);
     this.needsFullSync = summary.unavailable > 0;
     this.state.data.appliedVersion = version;
@@ -272,30 +276,29 @@ export class Mount extends EventEmitter<Events> {
       // The view was rewound (a reorder) below what we applied: only a full comparison is safe.
       return this.fullSync();
     }
+    // Nothing written yet (a new subscription whose view just arrived): a listing is that same diff, cheaper.
+    if (this.state.fileCount === 0) return this.fullSync();
     const puts: FileEntry[] = [];
     const deletes: FileEntry[] = [];
     for await (const change of this.kb.changes(since)) {
       if (change.type === 'put') puts.push(change.entry);
       else deletes.push(change.previous);
     }
-    const bySource = new Map(Object.entries(this.state.data.files).map(([disk, file]) => [file.source, disk]));
     // Same bytes deleted at one path and put at another: a rename, applied as a local move.
     const moved = new Set<FileEntry>();
     for (const put of puts) {
-      const index = deletes.findIndex((gone) => gone.hash.equals(put.hash) && bySource.has(gone.path) && !bySource.has(put.path));
+      const index = deletes.findIndex((gone) => gone.hash.equals(put.hash) && this.state.diskOf(gone.path) !== undefined && this.state.diskOf(put.path) === undefined);
       if (index < 0) continue;
       const verdict = checkPath(put.path, this.limits.paths);
       if (!verdict.ok || this.state.collides(verdict.path, deletes[index].path)) continue;
       const [gone] = deletes.splice(index, 1);
-      const fromDisk = bySource.get(gone.path)!;
+      const fromDisk = this.state.diskOf(gone.path)!;
       const known = this.state.data.files[fromDisk];
       if (await this.localChanges.keep(fromDisk, known)) continue; // drifted: rewrite instead of moving
       try {
         await this.writer.move(fromDisk, verdict.path);
         this.state.forget(fromDisk);
         this.state.remember(verdict.path, { ...known, source: put.path });
-        bySource.delete(gone.path);
-        bySource.set(put.path, verdict.path);
         moved.add(put);
         summary.moved++;
         summary.changes.push({ type: 'move', path: verdict.path, from: fromDisk });
@@ -317,7 +320,7 @@ export class Mount extends EventEmitter<Events> {
       changed.push(planned);
     }
     await this.writeEntries(changed, summary, { fetch: this.mode === 'full' });
-    const removals = deletes.map((gone) => bySource.get(gone.path)).filter((disk): disk is string => disk !== undefined);
+    const removals = deletes.map((gone) => this.state.diskOf(gone.path)).filter((disk): disk is string => disk !== undefined);
     await this.removeOrHold(removals, summary);
     // Changes whose bytes were unavailable are diffed again next time (applying a change twice is a no-op).
     if (summary.unavailable === 0) this.state.data.appliedVersion = version;
@@ -352,24 +355,29 @@ export class Mount extends EventEmitter<Events> {
     }, SAVE_COALESCE_MS);
   }
 
-  private async writeEntries(plan: Planned[], summary: SyncSummary, opts: { fetch: boolean }): Promise<void> {
+  /** Whether the mount already wrote this version of the entry at this path. */
+  private isWritten({ disk, entry }: Planned): boolean {
+    const known = this.state.data.files[disk];
+    return known !== undefined && known.hash === entry.hash.toString('hex') && known.source === entry.path;
+  }
+
+  private async writeEntries(plan: Planned[], summary: SyncSummary, opts: { fetch: boolean; prefetch?: BlobPrefetch }): Promise<void> {
     if (plan.length === 0) return;
     const totalBytes = plan.reduce((sum, planned) => sum + planned.entry.size, 0);
     const progress: MountProgress = { phase: opts.fetch ? 'downloading' : 'writing', files: 0, totalFiles: plan.length, bytes: 0, totalBytes };
     this.emit('progress', { ...progress });
-    if (opts.fetch) {
-      this.emit('progress', { ...progress, phase: 'downloading' });
-      await prefetchBlobs(this.kb, plan.map((planned) => planned.entry), this.fetchTimeoutMs);
-    }
+    // Full mode: all data local first (a full sync started the download already), then writing.
+    if (opts.fetch) await (opts.prefetch ?? BlobPrefetch.start(this.kb, plan.map((planned) => planned.entry))).settled(this.fetchTimeoutMs);
     // Read in slices so memory stays bounded however large the knowledge base is.
     const SLICE = 256;
     for (let start = 0; start < plan.length && !this.closed; start += SLICE) {
       const slice = plan.slice(start, start + SLICE);
-      const jobs: (WriteJob & { planned: Planned; stub: boolean })[] = [];
+      const jobs: (WriteJob & { planned: Planned; stub: boolean; written?: Buffer })[] = [];
       await Promise.all(slice.map(async (planned) => {
         const { entry } = planned;
-        const local = entry.blob ? await this.kb.blobs.has(entry.blob) : await this.kb.hasMergedText(entry);
-        if (!opts.fetch && !local) {
+        // Full mode reads (and so fetches) everything; lazy mode only what is already here.
+        const local = opts.fetch || (entry.blob ? await this.kb.blobs.has(entry.blob) : await this.kb.hasMergedText(entry));
+        if (!local) {
           // Lazy: a stub for a note, nothing yet for an attachment.
           if (hasStub(entry)) jobs.push({ path: planned.disk, bytes: lazyStub(entry), planned, stub: true });
           else this.recordAbsent(planned);
@@ -377,7 +385,10 @@ export class Mount extends EventEmitter<Events> {
         }
         try {
           const bytes = await this.kb.read(entry, { timeout: this.fetchTimeoutMs });
-          jobs.push({ path: planned.disk, bytes: this.renderFor(entry, bytes), mtime: entry.mtime, planned, stub: false });
+          const rendered = this.renderFor(entry, bytes);
+          // The read verified the bytes against the entry's hash: rehash only what a renderer changed.
+          const written = rendered === bytes ? entry.hash : contentHash(rendered);
+          jobs.push({ path: planned.disk, bytes: rendered, written, mtime: entry.mtime, planned, stub: false });
         } catch (err) {
           const unavailable = err instanceof BlobUnavailableError || (err instanceof Error && /timeout|timed out/i.test(err.message));
           if (unavailable) summary.unavailable++;
@@ -387,11 +398,11 @@ export class Mount extends EventEmitter<Events> {
       }));
       progress.phase = 'writing';
       const errors = await this.writer.writeMany(jobs, (job) => {
-        const { planned, stub } = job as (typeof jobs)[number];
+        const { planned, stub, written } = job as (typeof jobs)[number];
         this.state.remember(planned.disk, {
           source: planned.entry.path,
           hash: planned.entry.hash.toString('hex'),
-          written: contentHash(job.bytes).toString('hex'),
+          written: (written ?? contentHash(job.bytes)).toString('hex'),
           size: planned.entry.size,
           stub,
         });

@@ -49,7 +49,15 @@ interface Joined {
   topic: SwarmTopic;
   status: TopicStatus;
   unhook: () => void;
+  /** A traffic status waiting to be emitted (see STATUS_COALESCE_MS). */
+  pending: NodeJS.Timeout | null;
 }
+
+/**
+ * Traffic is reported at most this often per knowledge base: a sync moves tens of thousands of blocks,
+ * and a status per block cost the downloading peer time and flooded the UI. Counters are always exact.
+ */
+const STATUS_COALESCE_MS = 250;
 
 /** The peer's single network presence. */
 export class Swarm extends EventEmitter<Events> {
@@ -81,7 +89,7 @@ export class Swarm extends EventEmitter<Events> {
     const id = topic.discoveryKey.toString('hex');
     if (this.joined.has(id)) return;
     const status: TopicStatus = { discoveryKey: id, peers: 0, bytesUp: 0, bytesDown: 0, lastSync: null, announcing: opts.announce ?? true };
-    const joined: Joined = { topic, status, unhook: () => undefined };
+    const joined: Joined = { topic, status, unhook: () => undefined, pending: null };
     this.joined.set(id, joined);
     joined.unhook = this.track(joined);
     for (const key of topic.pinnedPeers()) this.pin(key);
@@ -168,6 +176,8 @@ export class Swarm extends EventEmitter<Events> {
     timer.unref();
     return () => {
       clearInterval(timer);
+      if (joined.pending) clearTimeout(joined.pending);
+      joined.pending = null;
       for (const cleanup of cleanups) cleanup();
     };
   }
@@ -175,10 +185,14 @@ export class Swarm extends EventEmitter<Events> {
   private count(joined: Joined, field: 'bytesUp' | 'bytesDown', bytes: number): void {
     joined.status[field] += bytes;
     joined.status.lastSync = Date.now();
-    this.emitStatus(joined);
+    if (joined.pending) return;
+    joined.pending = setTimeout(() => this.emitStatus(joined), STATUS_COALESCE_MS);
+    joined.pending.unref();
   }
 
   private emitStatus(joined: Joined): void {
+    if (joined.pending) clearTimeout(joined.pending);
+    joined.pending = null;
     joined.status.peers = peersOf(joined.topic).size;
     this.emit('status', { ...joined.status });
   }

@@ -12,38 +12,25 @@ import { loadIdentity } from '../engine/identity-file';
 import { KnowledgeBase } from '../engine/knowledge-base';
 import { acquireStoreLock, type StoreLock } from '../engine/store-lock';
 import { storeStorage } from '../engine/store-storage';
-import type { FolderMirror, HeldDeletions, MirrorProgress } from '../mirror/folder-mirror';
+import type { FolderMirror } from '../mirror/folder-mirror';
 import { NodeFolder } from '../mirror/node-folder';
 import { NodeFolderWatcher } from '../mirror/node-watcher';
-import { Mount, type MountMode, type MountProgress, type NoteRenderer, type SyncSummary, type DriftRestored } from '../mount/mount';
-import type { PathRejection } from '../mount/path-policy';
-import { formatShareLink, parseShareLink } from '../net/share-link';
-import { Swarm, type TopicStatus } from '../net/swarm';
+import type { Mount, MountMode } from '../mount/mount';
+import { parseShareLink } from '../net/share-link';
+import { Swarm } from '../net/swarm';
 import { Registry, type RecoveredRecord, type ShareRecord, type SubscriptionRecord } from './registry';
 import { PeerError, type FolderAccess, type KnowledgeBaseStatus, type PeerOptions } from './peer-types';
-import { keepReplicaComplete } from './seeding';
-
-export * from './peer-types';
 import { clearRecoveryPending, recoverDeviceShares, recoveryPending } from './device-recovery';
 import { FileWriter } from '../mount/file-writer';
 import { CoAuthoring, type IssuedInvite, type NewInvite, type WriterInfo, type WriterRole } from './co-authoring';
 import { SharedFolder } from './shared-folder';
+import { describeKnowledgeBase } from './kb-status';
+import { mountStateFileOf, openFollowed, rerenderPaidNotes, type FollowedKnowledgeBase } from './followed-knowledge-base';
+import { relaySharedFolderEvents, type PeerEvents } from './peer-events';
 import { Paywall } from '../paywall/paywall';
 
-type Events = {
-  status: [id: string, status: TopicStatus];
-  'mirror-progress': [id: string, progress: MirrorProgress];
-  'mount-progress': [id: string, progress: MountProgress];
-  synced: [id: string, summary: SyncSummary];
-  restored: [id: string, drift: DriftRestored];
-  rejected: [id: string, rejections: PathRejection[]];
-  /** Mass deletions waiting for confirmation: from this folder ('share'), by the author ('mount') or by another writer ('co-edit'). */
-  'deletions-held': [id: string, held: { count: number; paths: string[]; side: 'share' | 'mount' | 'co-edit' }];
-  /** Another writer's change reached a shared folder ('kept-local': it met a local edit, which is merged instead). */
-  'co-edit': [id: string, change: { path: string; type: 'put' | 'delete' | 'kept-local' }];
-  'writer-added': [id: string, writer: { key: Buffer; role: WriterRole }];
-  error: [id: string | null, message: string];
-};
+export * from './peer-types';
+export type { PeerEvents } from './peer-events';
 
 interface OpenShare {
   record: ShareRecord;
@@ -52,14 +39,10 @@ interface OpenShare {
   mirror: FolderMirror;
 }
 
-interface OpenSubscription {
-  record: SubscriptionRecord;
-  kb: KnowledgeBase;
-  mount: Mount | null;
-}
+type OpenSubscription = FollowedKnowledgeBase;
 
 /** One device's presence in the network. */
-export class Peer extends EventEmitter<Events> {
+export class Peer extends EventEmitter<PeerEvents> {
   readonly dataDir: string;
   readonly identity: Identity;
   readonly deviceIndex: number;
@@ -70,7 +53,6 @@ export class Peer extends EventEmitter<Events> {
   private readonly lock: StoreLock;
   private readonly registry: Registry;
   private readonly folderAccess: FolderAccess;
-  private readonly render: NoteRenderer | undefined;
   private readonly opts: PeerOptions;
   private readonly debounceMs: number;
   private readonly shares = new Map<string, OpenShare>();
@@ -93,10 +75,12 @@ export class Peer extends EventEmitter<Events> {
     this.lock = parts.lock;
     this.registry = parts.registry;
     this.folderAccess = parts.opts.folderAccess ?? ((folder) => ({ reader: new NodeFolder(folder), events: new NodeFolderWatcher(folder) }));
-    this.render = parts.opts.render;
     this.opts = parts.opts;
     this.debounceMs = parts.opts.debounceMs ?? 100;
-    this.paywall.on('unlocked', (kbId) => void this.rerenderPaidNotes(kbId).catch((err: unknown) => this.emit('error', kbId, messageOf(err))));
+    this.paywall.on('unlocked', (kbId) => {
+      const open = this.subscriptions.get(kbId);
+      if (open) void rerenderPaidNotes(open).catch((err: unknown) => this.emit('error', kbId, messageOf(err)));
+    });
     this.paywall.on('error', (message) => this.emit('error', null, message));
     this.swarm.on('status', (status) => {
       const id = this.idOfDiscoveryKey(status.discoveryKey);
@@ -315,7 +299,7 @@ export class Peer extends EventEmitter<Events> {
       await open.mount?.close();
       await open.kb.close();
     }
-    await fs.rm(this.mountStateFile(id), { force: true });
+    await fs.rm(mountStateFileOf(this.dataDir, id), { force: true });
     await this.registry.remove(id);
   }
 
@@ -358,24 +342,10 @@ export class Peer extends EventEmitter<Events> {
   /** Status of one knowledge base. */
   statusOf(id: string): KnowledgeBaseStatus | null {
     const share = this.registry.shares.find((record) => record.id === id);
-    const sub = this.registry.subscriptions.find((record) => record.id === id);
+    const subscription = this.registry.subscriptions.find((record) => record.id === id);
+    if (!share && !subscription) return null;
     const kb = this.knowledgeBase(id);
-    if (!share && !sub) return null;
-    const mount = this.mountOf(id);
-    return {
-      id,
-      role: share ? 'shared' : sub?.folder ? 'subscribed' : 'seeded',
-      title: share?.title ?? sub?.name ?? id,
-      folder: share?.folder ?? sub?.folder ?? null,
-      link: formatShareLink({ key: z32.decode(id), name: share?.title ?? sub?.name, view: share ? kb?.systemKey ?? undefined : undefined }),
-      writable: kb?.writable ?? false,
-      version: kb?.version ?? 0,
-      files: mount ? Object.keys(mount.files).length : null,
-      mode: sub?.mode ?? null,
-      paused: sub?.paused ?? false,
-      network: kb ? this.swarm.status(kb.discoveryKey) : null,
-      upgradeNeeded: kb?.upgradeNeeded ?? null,
-    };
+    return describeKnowledgeBase(id, { share, subscription, kb, mount: this.mountOf(id), network: kb ? this.swarm.status(kb.discoveryKey) : null });
   }
 
   /** Close everything in the order that shuts down cleanly: swarm, then bases, then the store. */
@@ -405,16 +375,9 @@ export class Peer extends EventEmitter<Events> {
       syncedFile: path.join(this.dataDir, 'shares', `${record.id}.json`),
       fresh: opened !== undefined,
     });
-    const { mirror, coEditor } = folder;
-    coEditor.on('written', ({ path: file, type }) => this.emit('co-edit', record.id, { path: file, type }));
-    coEditor.on('kept-local', (file) => this.emit('co-edit', record.id, { path: file, type: 'kept-local' }));
-    coEditor.on('deletions-held', (held) => this.emit('deletions-held', record.id, { ...held, side: 'co-edit' }));
-    coEditor.on('error', ({ path: file, message }) => this.emit('error', record.id, file ? `${file}: ${message}` : message));
+    relaySharedFolderEvents(this, record.id, folder);
     this.paywall.addKnowledgeBase(kb);
-    mirror.on('progress', (progress) => this.emit('mirror-progress', record.id, progress));
-    mirror.on('deletions-held', (held: HeldDeletions) => this.emit('deletions-held', record.id, { count: held.count, paths: held.paths, side: 'share' }));
-    mirror.on('error', ({ path: file, message }) => this.emit('error', record.id, file ? `${file}: ${message}` : message));
-    const open: OpenShare = { record, kb, folder, mirror };
+    const open: OpenShare = { record, kb, folder, mirror: folder.mirror };
     this.shares.set(record.id, open);
     await kb.announcePeer(this.swarm.publicKey, this.identity.signingKeyPair().publicKey);
     await this.swarm.join(kb);
@@ -424,61 +387,9 @@ export class Peer extends EventEmitter<Events> {
   }
 
   private async openSubscription(record: SubscriptionRecord): Promise<OpenSubscription> {
-    const systemKey = viewKeyOf(record);
-    const kb = new KnowledgeBase({ store: this.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)), systemKey });
-    await kb.ready();
-    kb.on('error', (err) => this.emit('error', record.id, err.message));
-    kb.on('update', () => { for (const key of kb.pinnedPeers()) this.swarm.pin(key); });
-    let mount: Mount | null = null;
-    if (record.folder && record.mode === 'full') kb.keepWriterLogs();
-    if (record.folder) {
-      mount = new Mount({
-        kb, root: record.folder, stateFile: this.mountStateFile(record.id), mode: record.mode,
-        render: this.paidNoteRenderer(kb, this.opts.renderFor ? this.opts.renderFor(record.id) : this.render),
-        fileSystem: this.opts.mountFileSystem?.(record.id, record.folder),
-        limits: this.opts.mountLimits,
-      });
-      mount.on('progress', (progress) => this.emit('mount-progress', record.id, progress));
-      mount.on('synced', (summary) => this.emit('synced', record.id, summary));
-      mount.on('restored', (drift) => this.emit('restored', record.id, drift));
-      mount.on('rejected', (rejections) => this.emit('rejected', record.id, rejections));
-      mount.on('deletions-held', (held) => this.emit('deletions-held', record.id, { ...held, side: 'mount' }));
-      mount.on('error', (err) => this.emit('error', record.id, err.message));
-    } else {
-      // Seeding: keep a complete replica so others can sync from this peer.
-      keepReplicaComplete(kb);
-      kb.keepWriterLogs();
-    }
-    const open: OpenSubscription = { record, kb, mount };
-    this.subscriptions.set(record.id, open);
-    this.paywall.addKnowledgeBase(kb);
-    if (!record.paused) await this.swarm.join(kb);
-    if (mount) {
-      const summary = await mount.start();
-      this.emit('synced', record.id, summary);
-    }
-    return open;
-  }
-
-  /** Paid notes render as locked stubs (or, once unlocked, as the author's text) before any other renderer. */
-  private paidNoteRenderer(kb: KnowledgeBase, next: NoteRenderer | undefined): NoteRenderer {
-    return (entry, bytes) => {
-      const rendered = entry.kind === 'paid-note' ? this.paywall.render(kb, entry, bytes) : bytes;
-      return next ? next(entry, rendered) : rendered;
-    };
-  }
-
-  /** Rewrite a subscription's paid notes after a key arrived (the stub becomes the note). */
-  private async rerenderPaidNotes(id: string): Promise<void> {
-    const open = this.subscriptions.get(id);
-    if (!open?.mount) return;
-    const sources: string[] = [];
-    for await (const entry of open.kb.files()) if (entry.kind === 'paid-note') sources.push(entry.path);
-    await open.mount.rerender(sources);
-  }
-
-  private mountStateFile(id: string): string {
-    return path.join(this.dataDir, 'mounts', `${id}.json`);
+    return openFollowed({ store: this.store, swarm: this.swarm, paywall: this.paywall, dataDir: this.dataDir, opts: this.opts, peer: this }, record, (open) => {
+      this.subscriptions.set(record.id, open);
+    });
   }
 
   private idOfDiscoveryKey(hex: string): string | null {
@@ -494,14 +405,4 @@ export function identityFileOf(dataDir: string): string {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** The view key a subscription was given, if it is a well-formed key (it is only a hint). */
-function viewKeyOf(record: SubscriptionRecord): Buffer | null {
-  try {
-    const key = record.view ? Buffer.from(z32.decode(record.view)) : null;
-    return key?.byteLength === 32 ? key : null;
-  } catch {
-    return null;
-  }
 }
