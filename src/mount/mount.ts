@@ -6,20 +6,18 @@
 // base and the local text is kept next to it as a conflict copy; files the mount did not write are never
 // touched; remote mass deletions wait for confirmation.
 import { EventEmitter } from 'node:events';
-import { contentHash } from '../engine/content-hash';
-import { BlobUnavailableError } from '../engine/blob-store';
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
 import { SerialQueue } from '../engine/serial';
-import { FileWriter, inParallel, type MountFileSystem, type WriteJob } from './file-writer';
+import { FileWriter, inParallel, type MountFileSystem } from './file-writer';
 import { MountState, type MountedFile } from './mount-state';
 import { checkPath, type PathRejection } from './path-policy';
-import { hasStub, lazyStub } from './mount-files';
 import { LocalChanges } from './local-changes';
 import {
   DEFAULT_MOUNT_LIMITS, MountError, emptySummary,
   type DriftRestored, type MountLimits, type MountMode, type MountOptions, type MountProgress, type NoteRenderer, type SyncSummary,
 } from './mount-types';
 import { BlobPrefetch, prefetchView } from './blob-prefetch';
+import { writeEntries } from './entry-writes';
 import { screenEntries, type Planned } from './mount-screen';
 
 export * from './mount-types';
@@ -361,74 +359,11 @@ export class Mount extends EventEmitter<Events> {
     return known !== undefined && known.hash === entry.hash.toString('hex') && known.source === entry.path;
   }
 
-  private async writeEntries(plan: Planned[], summary: SyncSummary, opts: { fetch: boolean; prefetch?: BlobPrefetch }): Promise<void> {
-    if (plan.length === 0) return;
-    const totalBytes = plan.reduce((sum, planned) => sum + planned.entry.size, 0);
-    const progress: MountProgress = { phase: opts.fetch ? 'downloading' : 'writing', files: 0, totalFiles: plan.length, bytes: 0, totalBytes };
-    this.emit('progress', { ...progress });
-    // Full mode: all data local first (a full sync started the download already), then writing.
-    if (opts.fetch) await (opts.prefetch ?? BlobPrefetch.start(this.kb, plan.map((planned) => planned.entry))).settled(this.fetchTimeoutMs);
-    // Read in slices so memory stays bounded however large the knowledge base is.
-    const SLICE = 256;
-    for (let start = 0; start < plan.length && !this.closed; start += SLICE) {
-      const slice = plan.slice(start, start + SLICE);
-      const jobs: (WriteJob & { planned: Planned; stub: boolean; written?: Buffer })[] = [];
-      await Promise.all(slice.map(async (planned) => {
-        const { entry } = planned;
-        // Full mode reads (and so fetches) everything; lazy mode only what is already here.
-        const local = opts.fetch || (entry.blob ? await this.kb.blobs.has(entry.blob) : await this.kb.hasMergedText(entry));
-        if (!local) {
-          // Lazy: a stub for a note, nothing yet for an attachment.
-          if (hasStub(entry)) jobs.push({ path: planned.disk, bytes: lazyStub(entry), planned, stub: true });
-          else this.recordAbsent(planned);
-          return;
-        }
-        try {
-          const bytes = await this.kb.read(entry, { timeout: this.fetchTimeoutMs });
-          const rendered = this.renderFor(entry, bytes);
-          // The read verified the bytes against the entry's hash: rehash only what a renderer changed.
-          const written = rendered === bytes ? entry.hash : contentHash(rendered);
-          jobs.push({ path: planned.disk, bytes: rendered, written, mtime: entry.mtime, planned, stub: false });
-        } catch (err) {
-          const unavailable = err instanceof BlobUnavailableError || (err instanceof Error && /timeout|timed out/i.test(err.message));
-          if (unavailable) summary.unavailable++;
-          const message = unavailable ? `No peer has "${entry.path}" right now; it will be written when one does.` : errorMessage(err);
-          summary.errors.push({ path: planned.disk, message });
-        }
-      }));
-      progress.phase = 'writing';
-      const errors = await this.writer.writeMany(jobs, (job) => {
-        const { planned, stub, written } = job as (typeof jobs)[number];
-        this.state.remember(planned.disk, {
-          source: planned.entry.path,
-          hash: planned.entry.hash.toString('hex'),
-          written: (written ?? contentHash(job.bytes)).toString('hex'),
-          size: planned.entry.size,
-          stub,
-        });
-        summary.written++;
-        summary.changes.push({ type: 'write', path: planned.disk });
-        progress.files++;
-        progress.bytes += planned.entry.size;
-      });
-      for (const { path, error } of errors) summary.errors.push({ path, message: error.message });
-      this.emit('progress', { ...progress });
-    }
-  }
-
-  /** A lazy attachment: known to the mount, nothing on disk until fetched. */
-  private recordAbsent(planned: Planned): void {
-    this.state.remember(planned.disk, {
-      source: planned.entry.path,
-      hash: planned.entry.hash.toString('hex'),
-      written: '',
-      size: planned.entry.size,
-      stub: true,
-    });
-  }
-
-  private renderFor(entry: FileEntry, bytes: Uint8Array): Uint8Array {
-    return entry.kind !== 'attachment' && this.render ? this.render(entry, bytes) : bytes;
+  private writeEntries(plan: Planned[], summary: SyncSummary, opts: { fetch: boolean; prefetch?: BlobPrefetch }): Promise<void> {
+    return writeEntries({
+      kb: this.kb, files: this.writer, state: this.state, render: this.render, fetchTimeoutMs: this.fetchTimeoutMs,
+      closed: () => this.closed, progress: (progress) => this.emit('progress', progress),
+    }, plan, summary, opts);
   }
 
   private async removeOrHold(paths: string[], summary: SyncSummary): Promise<void> {
