@@ -192,8 +192,7 @@ async function subscribe(): Promise<void> {
     clearInterval(hook);
   }, 5);
   hook.unref();
-  // With BENCH_TRACE: how far the view and the blob core are, twice a second. (No session on the creator's
-  // log here: one opened before the subscription stopped this peer's live updates in the edit section.)
+  // With BENCH_TRACE: how far the view and the blob core are, twice a second.
   const progress = process.env.BENCH_TRACE ? setInterval(() => {
     const view = peer.knowledgeBase(id)?.view.core;
     trace('cores', { view: view ? `${view.contiguousLength}/${view.length}` : null, blobs: `${blobCore.contiguousLength}/${blobLength}`, wireBytes: wireBytes() });

@@ -6,7 +6,8 @@ declare module 'autobase' {
 
   export interface ApplyNode {
     value: Buffer | null;
-    from: { key: Buffer };
+    /** The writer core's key, as the array its first opener passed (not always a Buffer). */
+    from: { key: Uint8Array };
     length: number;
   }
   export interface Host {

@@ -53,7 +53,8 @@ export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host,
       skip(stats, decoded.reason);
       continue;
     }
-    const role = await roleOf(batch, node.from.key, ctx.creator());
+    const writer = asBuffer(node.from.key);
+    const role = await roleOf(batch, writer, asBuffer(ctx.creator()));
     if (!role) {
       skip(stats, 'not a writer');
       continue;
@@ -63,7 +64,7 @@ export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host,
       skip(stats, 'only owners change writers');
       continue;
     }
-    await applyOp(files, host, ctx, op, node.from.key);
+    await applyOp(files, host, ctx, op, writer);
     stats.applied++;
   }
   await batch.put(STATS_KEY, encodeRecord(statsEncoding, stats));
@@ -95,8 +96,17 @@ async function applyOp(files: FileOpsContext, host: Host, ctx: ApplyContext, op:
   }
 }
 
+/**
+ * A core's key is whatever array its first opener passed (a share link decodes to a Uint8Array), and
+ * Autobase hands it over as is. Writer keys are compared with Buffer methods below: a throw there would
+ * close the base, so they are viewed as Buffers first (no copy).
+ */
+function asBuffer(key: Uint8Array): Buffer {
+  return Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+}
+
 async function addWriter(batch: Batch<Buffer>, host: Host, ctx: ApplyContext, op: AddWriterOp): Promise<void> {
-  if (op.key.equals(ctx.creator())) return;
+  if (op.key.equals(asBuffer(ctx.creator()))) return;
   if (op.invite) {
     if (await batch.get(inviteKey(op.invite))) return; // an invite admits one device, once
     await batch.put(inviteKey(op.invite), op.key);
@@ -110,7 +120,7 @@ async function addWriter(batch: Batch<Buffer>, host: Host, ctx: ApplyContext, op
 }
 
 async function removeWriter(batch: Batch<Buffer>, host: Host, ctx: ApplyContext, op: RemoveWriterOp): Promise<void> {
-  if (op.key.equals(ctx.creator())) return;
+  if (op.key.equals(asBuffer(ctx.creator()))) return;
   const existing = await readWriter(batch, op.key);
   if (!existing?.active) return;
   if (host.removeable(op.key)) await host.removeWriter(op.key);

@@ -3,6 +3,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../src/engine/knowledge-base';
 import { decodeOp, encodeOp, SCHEMA_VERSION } from '../../src/engine/schema';
+import { linkStores } from '../support/replication';
 import { Teardown, seededRandom, testSeed } from '../support/temp';
 
 const teardown = new Teardown();
@@ -73,4 +74,30 @@ it('skips and counts 10,000 garbage ops without crashing apply or touching the v
   // The base keeps working after the storm.
   await kb.putFiles([{ path: 'after.md', bytes: Buffer.from('still writable'), mtime: 2 }]);
   expect((await kb.read('after.md')).toString()).toBe('still writable');
+});
+
+it('applies a reader\'s replica whatever typed array the writer\'s key was first opened with', async () => {
+  // A core's key stays the array its first opener passed; share links decode to a Uint8Array, and a
+  // Buffer-only comparison of writer keys threw inside apply, which closes the base.
+  const authorStore = await teardown.store();
+  const author = new KnowledgeBase({ store: authorStore, namespace: 'kb' });
+  await author.ready();
+  teardown.add(() => author.close());
+  await author.putFiles([{ path: 'note.md', bytes: Buffer.from('text'), mtime: 1 }]);
+  const readerStore = await teardown.store();
+  const early = readerStore.get({ key: new Uint8Array(author.key) });
+  await early.ready();
+  await early.close();
+  const reader = new KnowledgeBase({ store: readerStore, namespace: 'kb', key: author.key });
+  await reader.ready();
+  teardown.add(() => reader.close());
+  teardown.add(linkStores(authorStore, readerStore));
+  let errors = 0;
+  reader.on('error', () => errors++);
+  for (let attempt = 0; attempt < 200 && !(await reader.stat('note.md', { wait: false }).catch(() => null)); attempt++) {
+    await reader.update();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect((await reader.stat('note.md', { wait: false }))?.size).toBe(4);
+  expect(errors).toBe(0);
 });
