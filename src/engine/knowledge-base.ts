@@ -46,7 +46,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
     this.maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.store = opts.store.namespace(opts.namespace);
     this.blobs = new BlobStore(this.store);
-    this.base = new Autobase<Hyperbee>(this.store, opts.key ?? null, {
+    // Keys are compared with Buffer methods throughout; callers may hand over any Uint8Array.
+    this.base = new Autobase<Hyperbee>(this.store, opts.key ? Buffer.from(opts.key) : null, {
       valueEncoding: 'binary',
       open: (viewStore) => new Hyperbee(viewStore.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false }),
       apply: (nodes, view, host) => (opts.apply ?? applyNodes)(nodes, view, host, {
