@@ -1,4 +1,5 @@
-// One-at-a-time execution for work that must not interleave (appends that compute offsets first).
+// How much async work runs at once: one at a time for work that must not interleave (appends that
+// compute offsets first), or a bounded number for independent work (file operations).
 
 /** Runs queued tasks strictly one after another, in call order, whatever each one's outcome. */
 export class SerialQueue {
@@ -15,4 +16,16 @@ export class SerialQueue {
   async idle(): Promise<void> {
     await this.tail;
   }
+}
+
+/** Runs `task` on every item with at most `limit` in flight (file operations wait on a small thread pool). */
+export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { safeJoin } from './path-policy';
+import { inParallel } from '../engine/serial';
 
 /** Refusals the writer makes on its own, whatever the path policy said. */
 export class UnsafeWriteError extends Error {
@@ -151,16 +152,4 @@ export class FileWriter implements MountFileSystem {
       current = path.dirname(current);
     }
   }
-}
-
-/** Runs `task` on every item with at most `limit` in flight (file operations wait on a small thread pool). */
-export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      await task(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -7,8 +7,8 @@
 // touched; remote mass deletions wait for confirmation.
 import { EventEmitter } from 'node:events';
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
-import { SerialQueue } from '../engine/serial';
-import { FileWriter, inParallel, type MountFileSystem } from './file-writer';
+import { SerialQueue, inParallel } from '../engine/serial';
+import { FileWriter, type MountFileSystem } from './file-writer';
 import { MountState, type MountedFile } from './mount-state';
 import { checkPath, type PathRejection } from './path-policy';
 import { LocalChanges } from './local-changes';

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lstat, mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FileWriter, UnsafeWriteError, inParallel } from '../../src/mount/file-writer';
+import { FileWriter, UnsafeWriteError } from '../../src/mount/file-writer';
+import { inParallel } from '../../src/engine/serial';
 import { Teardown } from '../support/temp';
 
 let teardown: Teardown;
