@@ -1,5 +1,5 @@
-// How much async work runs at once: one at a time for work that must not interleave (appends that
-// compute offsets first), or a bounded number for independent work (file operations).
+// How async work is paced: one at a time for work that must not interleave (appends that compute offsets
+// first), a bounded number at once for independent work (file operations), or waited for only so long.
 
 /** Runs queued tasks strictly one after another, in call order, whatever each one's outcome. */
 export class SerialQueue {
@@ -28,4 +28,14 @@ export async function inParallel<T>(items: readonly T[], limit: number, task: (i
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Waits for `work`, but never longer than `timeoutMs` (the work itself goes on); rejects if it rejects first. */
+export async function waitAtMost(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

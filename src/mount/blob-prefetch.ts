@@ -5,6 +5,7 @@
 // writes and the store's reads and writes share Node's small thread pool.
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
 import type { BlobRef } from '../engine/schema';
+import { waitAtMost } from '../engine/serial';
 
 /**
  * Download the whole view (every block up to its current length), waiting at most `timeoutMs`; what
@@ -14,7 +15,7 @@ export async function prefetchView(kb: KnowledgeBase, timeoutMs: number): Promis
   const core = kb.view.core;
   if (core.length === 0 || core.contiguousLength >= core.length) return;
   // A bounded range: `end: -1` would be a live download that never completes.
-  await within(core.download({ start: 0, end: core.length }).done(), timeoutMs);
+  await waitAtMost(core.download({ start: 0, end: core.length }).done().catch(() => undefined), timeoutMs);
 }
 
 /** Range downloads of the blob blocks some entries need, started at once and awaited when needed. */
@@ -39,13 +40,6 @@ export class BlobPrefetch {
 
   /** Resolves when every range is local (or failed), or after `timeoutMs` (what is missing is retried later). */
   settled(timeoutMs: number): Promise<void> {
-    return within(Promise.all(this.downloads), timeoutMs);
+    return waitAtMost(Promise.all(this.downloads), timeoutMs);
   }
-}
-
-/** Waits for `work`, but never longer than `timeoutMs`; never rejects. */
-async function within(work: Promise<unknown>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
-  clearTimeout(timer);
 }

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type Corestore from 'corestore';
 import { KnowledgeBase } from '../engine/knowledge-base';
+import { waitAtMost } from '../engine/serial';
 import type { Swarm } from '../net/swarm';
 import type { RecoveredRecord, Registry } from './registry';
 
@@ -42,7 +43,7 @@ export async function recoverKnowledgeBase(opts: { store: Corestore; swarm: Swar
     const deadline = Date.now() + waitForPeerMs;
     while (Date.now() < deadline && !hasPeer()) await new Promise((resolve) => setTimeout(resolve, 50));
     if (!hasPeer()) return null;
-    const bounded = <T>(work: Promise<T>) => Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs))]);
+    const bounded = (work: Promise<unknown>) => waitAtMost(work, timeoutMs);
     // Catch up with the longest log any connected peer has: appending from a shorter one would fork it.
     const local = kb.base.local;
     const longest = () => Math.max(0, ...local.peers.map((peer) => (peer as { remoteLength?: number }).remoteLength ?? 0));
