@@ -36,7 +36,6 @@ interface OpenShare {
   record: ShareRecord;
   kb: KnowledgeBase;
   folder: SharedFolder;
-  mirror: FolderMirror;
 }
 
 type OpenSubscription = FollowedKnowledgeBase;
@@ -331,7 +330,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   /** The mirror of a share. */
   mirrorOf(id: string): FolderMirror | null {
-    return this.shares.get(id)?.mirror ?? null;
+    return this.shares.get(id)?.folder.mirror ?? null;
   }
 
   /** Status of every knowledge base this peer shares or follows. */
@@ -377,7 +376,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     });
     relaySharedFolderEvents(this, record.id, folder);
     this.paywall.addKnowledgeBase(kb);
-    const open: OpenShare = { record, kb, folder, mirror: folder.mirror };
+    const open: OpenShare = { record, kb, folder };
     this.shares.set(record.id, open);
     await kb.announcePeer(this.swarm.publicKey, this.identity.signingKeyPair().publicKey);
     await this.swarm.join(kb);
