@@ -24,6 +24,8 @@ export { DEFAULT_MAX_FILE_BYTES, KnowledgeBaseError, type FileChange, type FileE
 
 type Events = {
   update: [];
+  /** The writers' published devices changed (see `pinnedPeers`). */
+  devices: [];
   truncate: [length: number];
   'upgrade-needed': [message: string];
   error: [error: Error];
@@ -59,10 +61,10 @@ export class KnowledgeBase extends EventEmitter<Events> {
       close: (view) => view.close(),
       update: (_view, changes) => this.onViewUpdate(changes),
     });
-    this.devices = new WriterDevices(() => this.view);
+    this.devices = new WriterDevices(() => this.view, () => this.emit('devices'));
     if (opts.systemKey && opts.key) void jumpToSignedView(this.base, this.store, Buffer.from(opts.systemKey));
     this.base.on('update', () => {
-      void this.devices.refresh();
+      this.devices.scheduleRefresh();
       this.emit('update');
     });
     this.base.on('interrupt', (reason: unknown) => {
@@ -89,14 +91,14 @@ export class KnowledgeBase extends EventEmitter<Events> {
     return [this.base.core, this.view.core, this.base.local, ...this.blobs.cores()].filter((core) => core && !core.closed);
   }
 
-  /** Swarm keys of the writers' devices, as published in the view. */
+  /** Swarm keys of the writers' devices, as last read from the view (re-read about a second after updates; "devices" fires on a change). */
   pinnedPeers(): Buffer[] {
     return this.devices.swarmKeys;
   }
 
-  /** Signing keys of the writers, as published in the view (paid-note offers and receipts are signed with them). */
-  signingKeys(): Buffer[] {
-    return this.devices.signingKeys;
+  /** Signing keys of the writers, as the current view publishes them (paid-note offers and receipts are signed with them). */
+  async signingKeys(): Promise<Buffer[]> {
+    return (await this.devices.current()).signingKeys;
   }
 
   /** Publish this device's swarm key and the writer's signing key (once), so readers can dial and verify it. */
@@ -378,6 +380,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   async close(): Promise<void> {
+    this.devices.close();
     await this.writerLogs?.close();
     // The base starts closing first, so an apply cycle waiting for blob bytes, which fails when the blob
     // cores close, is abandoned as part of closing (nothing kept) rather than reported as an apply error.

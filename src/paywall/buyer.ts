@@ -111,10 +111,10 @@ export class Buyer extends EventEmitter<Events> {
     const requestId = message.requestId.toString('hex');
     if (message.type === 'offer') {
       const waiter = this.waiters.get(requestId);
-      const me = buyerKeyPair(this.opts.identity, kb.key);
-      const signedByWriter = kb.signingKeys().some((key) => verifyMessage(message, kb.key, key));
       if (!waiter) return;
       this.waiters.delete(requestId);
+      const me = buyerKeyPair(this.opts.identity, kb.key);
+      const signedByWriter = (await kb.signingKeys()).some((key) => verifyMessage(message, kb.key, key));
       if (!signedByWriter || !message.buyer.equals(me.publicKey)) waiter.reject(new PurchaseError('bad-offer', 'The offer is not signed by this knowledge base\'s author, or not for you; nothing was paid.'));
       else waiter.resolve(message);
       return;
@@ -180,7 +180,7 @@ export class Buyer extends EventEmitter<Events> {
     const me = buyerKeyPair(this.opts.identity, kb.key);
     const keyId = keyIdOf({ kbKey: kb.key, noteId, epoch: envelope.epoch });
     let opened: { key: Buffer; receipt: Receipt } | null = null;
-    for (const authorPublicKey of kb.signingKeys()) {
+    for (const authorPublicKey of await kb.signingKeys()) {
       try {
         opened = openGrant(grant, me, { authorPublicKey, kbKey: kb.key, noteId, keyId });
         break;

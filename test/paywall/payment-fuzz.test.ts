@@ -53,7 +53,7 @@ it(`ends with 0 unlocks without payment and 0 payments without unlock over ${NOT
   teardown.add(() => { s1.destroy(); s2.destroy(); });
   for (let i = 0; i < 200 && replica.version < kb.version; i++) { await replica.update(); await new Promise((r) => setTimeout(r, 20)); }
   await replica.ready(); // refresh writer keys
-  for (let i = 0; i < 100 && replica.signingKeys().length === 0; i++) { await replica.update(); await new Promise((r) => setTimeout(r, 20)); }
+  for (let i = 0; i < 100 && (await replica.signingKeys()).length === 0; i++) { await replica.update(); await new Promise((r) => setTimeout(r, 20)); }
   const noteIds: Buffer[] = [];
   for await (const entry of kb.files()) noteIds.push(decodeEnvelope(await kb.read(entry))!.noteId);
 

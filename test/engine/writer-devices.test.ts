@@ -1,0 +1,65 @@
+// The writers' published devices on a replica: re-read once per burst of updates, a little later (a fresh
+// reader's first read must not queue behind that walk of the B-tree), yet always current when asked for.
+import { afterEach, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../src/engine/knowledge-base';
+import { DEVICES_REFRESH_DELAY_MS } from '../../src/engine/writer-devices';
+import { linkStores } from '../support/replication';
+import { Teardown } from '../support/temp';
+
+const teardown = new Teardown();
+afterEach(() => teardown.run());
+
+async function authorAndReplica() {
+  const authorStore = await teardown.store();
+  const replicaStore = await teardown.store();
+  const author = new KnowledgeBase({ store: authorStore, namespace: 'kb/devices' });
+  await author.ready();
+  teardown.add(() => author.close());
+  await author.putFiles([{ path: 'a.md', bytes: Buffer.from('# A'), mtime: 0 }]);
+  const replica = new KnowledgeBase({ store: replicaStore, namespace: 'kb/devices-replica', key: author.key });
+  await replica.ready();
+  teardown.add(() => replica.close());
+  teardown.add(linkStores(authorStore, replicaStore));
+  return { author, replica };
+}
+
+async function caughtUp(replica: KnowledgeBase, author: KnowledgeBase): Promise<void> {
+  for (let i = 0; i < 200 && replica.version < author.version; i++) {
+    await replica.update();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(replica.version).toBe(author.version);
+}
+
+it('answers signingKeys() from the current view, without waiting for the delayed re-read', async () => {
+  const { author, replica } = await authorAndReplica();
+  const signingKey = Buffer.alloc(32, 7);
+  await author.announcePeer(Buffer.alloc(32, 1), signingKey);
+  await caughtUp(replica, author);
+
+  const started = Date.now();
+  expect(await replica.signingKeys()).toEqual([signingKey]);
+  expect(Date.now() - started).toBeLessThan(DEVICES_REFRESH_DELAY_MS);
+  expect(replica.pinnedPeers()).toEqual([Buffer.alloc(32, 1)]);
+});
+
+it('re-reads once for a burst of updates and reports a change with one "devices" event', async () => {
+  const { author, replica } = await authorAndReplica();
+  await caughtUp(replica, author);
+  let events = 0;
+  replica.on('devices', () => events++);
+
+  await author.announcePeer(Buffer.alloc(32, 1), Buffer.alloc(32, 2));
+  for (let i = 0; i < 5; i++) await author.putFiles([{ path: `burst-${i}.md`, bytes: Buffer.from(`# ${i}`), mtime: 0 }]);
+  await caughtUp(replica, author);
+
+  for (let i = 0; i < 100 && events === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(events).toBe(1);
+  expect(replica.pinnedPeers()).toEqual([Buffer.alloc(32, 1)]);
+
+  // Updates that leave the devices alone re-read them but report nothing.
+  await author.putFiles([{ path: 'later.md', bytes: Buffer.from('# later'), mtime: 0 }]);
+  await caughtUp(replica, author);
+  await new Promise((resolve) => setTimeout(resolve, DEVICES_REFRESH_DELAY_MS + 200));
+  expect(events).toBe(1);
+});
