@@ -21,8 +21,9 @@ export function screenEntries(state: MountState, limits: MountLimits, entries: F
   const { accepted, rejected } = screenPaths(entries.map((entry) => entry.path), limits.paths);
   summary.rejected.push(...rejected);
   const byPath = new Map(entries.map((entry) => [entry.path, entry]));
-  let totalBytes = incremental ? Object.values(state.data.files).reduce((sum, file) => sum + file.size, 0) : 0;
-  let totalFiles = incremental ? Object.keys(state.data.files).length : 0;
+  // Kept by the state as files come and go: a live update screens one entry, not the whole mount.
+  let totalBytes = incremental ? state.totalBytes : 0;
+  let totalFiles = incremental ? state.fileCount : 0;
   const plan: Planned[] = [];
   for (const { source, path } of accepted) {
     const entry = byPath.get(source)!;

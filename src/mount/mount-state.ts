@@ -33,6 +33,7 @@ export class MountState {
   private readonly collisionKeys = new Map<string, string>();
   // Disk path per knowledge-base path, so a live update finds the files it touches without a scan.
   private readonly disksBySource = new Map<string, string>();
+  private bytes = 0;
 
   constructor(readonly file: string) {
     this.json = new JsonFile(file);
@@ -59,6 +60,7 @@ export class MountState {
   remember(disk: string, file: MountedFile): void {
     this.forget(disk);
     this.data.files[disk] = file;
+    this.bytes += file.size;
     this.disksBySource.set(file.source, disk);
     const key = collisionKey(disk);
     this.collisionKeys.set(disk, key);
@@ -72,6 +74,7 @@ export class MountState {
     const file = this.data.files[disk];
     if (!file) return;
     delete this.data.files[disk];
+    this.bytes -= file.size;
     if (this.disksBySource.get(file.source) === disk) this.disksBySource.delete(file.source);
     const key = this.collisionKeys.get(disk);
     this.collisionKeys.delete(disk);
@@ -88,6 +91,11 @@ export class MountState {
   /** How many files the mount has written. */
   get fileCount(): number {
     return this.collisionKeys.size;
+  }
+
+  /** Bytes of all the files the mount has written (by their size in the knowledge base). */
+  get totalBytes(): number {
+    return this.bytes;
   }
 
   /** Whether a disk path would land on a file written for another source (case or normalization twins). */

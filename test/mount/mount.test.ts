@@ -228,4 +228,30 @@ describe('Mount with a hostile knowledge base', () => {
     expect(summary.rejected.find((r) => r.path === 'huge.md')?.message).toMatch(/over this mount's 100 B file limit/);
     expect(summary.rejected.filter((r) => /limit of 5 files/.test(r.message))).toHaveLength(5);
   });
+
+  it('keeps the caps on live updates, and frees room when files go', async () => {
+    await kb.putFiles([note('a.md', 'x'.repeat(40)), note('b.md', 'x'.repeat(40))]);
+    const m = new Mount({ kb, root, stateFile: path.join(dataDir, 'mount.json'), limits: { maxFiles: 3, maxTotalBytes: 100 } });
+    teardown.add(() => m.close());
+    await m.start();
+    const rejected: string[] = [];
+    m.on('rejected', (entries) => rejected.push(...entries.map((entry) => entry.path)));
+
+    let synced = nextSync(m);
+    await kb.putFiles([note('c.md', 'x'.repeat(40))]); // 120 bytes in all: over the total
+    await synced;
+    expect(rejected).toEqual(['c.md']);
+    synced = nextSync(m);
+    await kb.putFiles([note('d.md', 'x'.repeat(20))]); // 100 bytes: fits
+    await synced;
+    expect(Object.keys(await disk()).sort()).toEqual(['a.md', 'b.md', 'd.md']);
+
+    synced = nextSync(m);
+    await kb.deleteFiles([{ path: 'a.md' }]);
+    await synced;
+    synced = nextSync(m);
+    await kb.putFiles([note('e.md', 'x'.repeat(40))]); // room again: 100 bytes, 3 files
+    await synced;
+    expect(Object.keys(await disk()).sort()).toEqual(['b.md', 'd.md', 'e.md']);
+  });
 });
