@@ -83,6 +83,8 @@ export class Mount extends EventEmitter<Events> {
   async start(): Promise<SyncSummary> {
     await this.state.load();
     await this.writer.sweepTemps();
+    // A full replica takes each new blob as it is announced, so a live edit's bytes are here by the time its op is applied.
+    if (this.mode === 'full') this.kb.blobs.followAppends();
     const summary = await this.work.run(() => this.fullSync());
     this.kb.on('update', this.onUpdate);
     this.kb.on('truncate', this.onTruncate);
@@ -205,6 +207,7 @@ export class Mount extends EventEmitter<Events> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.kb.off('update', this.onUpdate);
     this.kb.off('truncate', this.onTruncate);
+    if (this.mode === 'full') this.kb.blobs.stopFollowingAppends();
     await this.work.idle();
     await this.state.save();
   }
