@@ -100,6 +100,30 @@ export class BlobStore {
   }
 
   /**
+   * Download many blobs with one range request per writer's core (from the first block any of them uses to
+   * the last), instead of one round trip each. Blocks of older versions in between come along: a few
+   * large ranges cost far less than thousands of small ones. Waits for every range; rejects if any failed.
+   */
+  async downloadMany(refs: Iterable<BlobRef>): Promise<void> {
+    const ranges = new Map<string, BlobRef>();
+    for (const ref of refs) {
+      if (ref.blockLength === 0) continue;
+      const id = ref.core.toString('hex');
+      const range = ranges.get(id);
+      if (!range) {
+        ranges.set(id, { ...ref });
+        continue;
+      }
+      const end = Math.max(range.blockOffset + range.blockLength, ref.blockOffset + ref.blockLength);
+      range.blockOffset = Math.min(range.blockOffset, ref.blockOffset);
+      range.blockLength = end - range.blockOffset;
+    }
+    const results = await Promise.allSettled([...ranges.values()].map((range) => this.download(range)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw new BlobUnavailableError('Some files could not be downloaded; they are fetched again when a peer has them.', { cause: failed.reason });
+  }
+
+  /**
    * Full replicas: from now on, download what each writer appends to its blob core as soon as a peer
    * announces it, instead of when the op pointing at it has been applied (a round trip later, measured
    * at 4-12 ms of a live edit's latency). A core is followed from its length at the first read after this

@@ -4,7 +4,6 @@
 // Files are written once the bytes are local: writing while downloading made both slower, since file
 // writes and the store's reads and writes share Node's small thread pool.
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
-import type { BlobRef } from '../engine/schema';
 import { waitAtMost } from '../engine/serial';
 
 /**
@@ -20,26 +19,17 @@ export async function prefetchView(kb: KnowledgeBase, timeoutMs: number): Promis
 
 /** Range downloads of the blob blocks some entries need, started at once and awaited when needed. */
 export class BlobPrefetch {
-  private constructor(private readonly downloads: Promise<unknown>[]) {}
+  private constructor(private readonly downloading: Promise<void>) {}
 
   /** Start one range download per writer's blob core covering `entries` (merged texts live in the view). */
   static start(kb: KnowledgeBase, entries: Iterable<FileEntry>): BlobPrefetch {
-    const ranges = new Map<string, { ref: BlobRef; start: number; end: number }>();
-    for (const { blob } of entries) {
-      if (!blob || blob.blockLength === 0) continue;
-      const id = blob.core.toString('hex');
-      const range = ranges.get(id) ?? { ref: blob, start: Infinity, end: 0 };
-      range.start = Math.min(range.start, blob.blockOffset);
-      range.end = Math.max(range.end, blob.blockOffset + blob.blockLength);
-      ranges.set(id, range);
-    }
+    const refs = [...entries].flatMap((entry) => (entry.blob ? [entry.blob] : []));
     // A failed range is not an error here: a file whose bytes are then missing is reported and retried.
-    return new BlobPrefetch([...ranges.values()].map(({ ref, start, end }) =>
-      kb.blobs.download({ ...ref, blockOffset: start, blockLength: end - start }).catch(() => undefined)));
+    return new BlobPrefetch(kb.blobs.downloadMany(refs).catch(() => undefined));
   }
 
   /** Resolves when every range is local (or failed), or after `timeoutMs` (what is missing is retried later). */
   settled(timeoutMs: number): Promise<void> {
-    return waitAtMost(Promise.all(this.downloads), timeoutMs);
+    return waitAtMost(this.downloading, timeoutMs);
   }
 }

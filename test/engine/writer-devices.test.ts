@@ -3,25 +3,11 @@
 import { afterEach, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../src/engine/knowledge-base';
 import { DEVICES_REFRESH_DELAY_MS } from '../../src/engine/writer-devices';
-import { linkStores } from '../support/replication';
+import { authorAndReplica } from '../support/replication';
 import { Teardown } from '../support/temp';
 
 const teardown = new Teardown();
 afterEach(() => teardown.run());
-
-async function authorAndReplica() {
-  const authorStore = await teardown.store();
-  const replicaStore = await teardown.store();
-  const author = new KnowledgeBase({ store: authorStore, namespace: 'kb/devices' });
-  await author.ready();
-  teardown.add(() => author.close());
-  await author.putFiles([{ path: 'a.md', bytes: Buffer.from('# A'), mtime: 0 }]);
-  const replica = new KnowledgeBase({ store: replicaStore, namespace: 'kb/devices-replica', key: author.key });
-  await replica.ready();
-  teardown.add(() => replica.close());
-  teardown.add(linkStores(authorStore, replicaStore));
-  return { author, replica };
-}
 
 async function caughtUp(replica: KnowledgeBase, author: KnowledgeBase): Promise<void> {
   for (let i = 0; i < 200 && replica.version < author.version; i++) {
@@ -32,7 +18,8 @@ async function caughtUp(replica: KnowledgeBase, author: KnowledgeBase): Promise<
 }
 
 it('answers signingKeys() from the current view, without waiting for the delayed re-read', async () => {
-  const { author, replica } = await authorAndReplica();
+  const { author, replica } = await authorAndReplica(teardown, 'devices');
+  await author.putFiles([{ path: 'a.md', bytes: Buffer.from('# A'), mtime: 0 }]);
   const signingKey = Buffer.alloc(32, 7);
   await author.announcePeer(Buffer.alloc(32, 1), signingKey);
   await caughtUp(replica, author);
@@ -44,7 +31,8 @@ it('answers signingKeys() from the current view, without waiting for the delayed
 });
 
 it('re-reads once for a burst of updates and reports a change with one "devices" event', async () => {
-  const { author, replica } = await authorAndReplica();
+  const { author, replica } = await authorAndReplica(teardown, 'devices');
+  await author.putFiles([{ path: 'a.md', bytes: Buffer.from('# A'), mtime: 0 }]);
   await caughtUp(replica, author);
   let events = 0;
   replica.on('devices', () => events++);
