@@ -244,11 +244,12 @@ export class Mount extends EventEmitter<Events> {
     const unchanged = new Set<Planned>();
     await inParallel(plan, CHECK_CONCURRENCY, async (planned) => {
       const known = this.state.data.files[planned.disk];
-      if (known && this.isWritten(planned)) {
+      if (known) {
+        // Edited here since we wrote it (maybe while stopped, maybe the entry changed too): keep the user's text first.
         const drift = await this.localChanges.keep(planned.disk, known);
         if (drift) summary.restored.push(drift);
-        else unchanged.add(planned);
-      } else if (!known) {
+        else if (this.isWritten(planned)) unchanged.add(planned);
+      } else {
         // A file we never wrote is in the way: keep its text as a conflict copy before replacing it.
         await this.localChanges.keepForeign(planned.disk, planned.entry, summary);
       }

@@ -100,6 +100,16 @@ describe('Mount', () => {
     expect(await disk()).toEqual({ 'a.md': 'a changed offline' });
   });
 
+  it('keeps a local edit made while it was stopped when the file also changed remotely', async () => {
+    await kb.putFiles([note('Note.md', 'from the author')]);
+    const first = await mount();
+    await first.close();
+    await writeFile(path.join(root, 'Note.md'), 'my words, written offline');
+    await kb.putFiles([note('Note.md', 'the author\'s next version')]);
+    await mount();
+    expect(await disk()).toEqual({ 'Note.md': 'the author\'s next version', 'Note (local edit 2026-11-24 10.15.02).md': 'my words, written offline' });
+  });
+
   it('restores a locally edited file and keeps the user\'s text as a conflict copy', async () => {
     await kb.putFiles([note('Note.md', 'from the author')]);
     const m = await mount();
