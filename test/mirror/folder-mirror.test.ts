@@ -157,18 +157,18 @@ describe('FolderMirror live events', () => {
     const m = mirror({ events: new NodeFolderWatcher(root) });
     await m.start();
     const flushed = new Promise<void>((resolve) => m.on('flushed', () => resolve()));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // chokidar needs its initial scan
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the watcher walks the tree first
     await write('watched.md', 'seen by the watcher');
     await Promise.race([flushed, new Promise((_, reject) => setTimeout(() => reject(new Error('no flush within 10 s')), 10_000))]);
     expect(await kbFiles()).toEqual({ 'watched.md': 'seen by the watcher' });
     expect((await readFile(path.join(root, 'watched.md'))).toString()).toBe('seen by the watcher');
   });
 
-  it('publishes the last of a burst of quick saves that the watcher throttles', async () => {
+  it('publishes the last of a burst of quick saves', async () => {
     await write('burst.md', 'v0');
     const m = mirror({ events: new NodeFolderWatcher(root), debounceMs: 0 });
     await m.start();
-    await new Promise((resolve) => setTimeout(resolve, 200)); // chokidar needs its initial scan
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the watcher walks the tree first
     for (let i = 1; i <= 5; i++) {
       await write('burst.md', `v${i}`);
       await new Promise((resolve) => setTimeout(resolve, 15));
