@@ -11,11 +11,16 @@ import type { DriftRestored, SyncSummary } from './mount-types';
 export class LocalChanges {
   constructor(private readonly writer: MountFileSystem, private readonly now: () => Date) {}
 
-  /** If the disk no longer holds what the mount wrote, save the user's version; null when unchanged. */
-  async keep(path: string, known: MountedFile): Promise<DriftRestored | null> {
+  /**
+   * If the disk no longer holds what the mount wrote, save the user's version; null when unchanged. Bytes
+   * equal to `current` (the entry about to be written) are not the user's: a state saved before a crash
+   * may not know the mount already wrote them.
+   */
+  async keep(path: string, known: MountedFile, current?: FileEntry): Promise<DriftRestored | null> {
     const bytes = await this.writer.read(path).catch(() => null);
     if (bytes === null) return known.written === '' ? null : { path, conflictCopy: null, kind: 'deleted' };
-    if (contentHash(bytes).toString('hex') === known.written) return null;
+    const hash = contentHash(bytes);
+    if (hash.toString('hex') === known.written || (current && hash.equals(current.hash))) return null;
     const copy = await this.saveCopy(path, bytes);
     return { path, conflictCopy: copy, kind: 'edited' };
   }

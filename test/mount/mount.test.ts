@@ -110,6 +110,18 @@ describe('Mount', () => {
     expect(await disk()).toEqual({ 'Note.md': 'the author\'s next version', 'Note (local edit 2026-11-24 10.15.02).md': 'my words, written offline' });
   });
 
+  it('makes no conflict copy of its own write when its saved state missed it (a crash)', async () => {
+    await kb.putFiles([note('Note.md', 'v1')]);
+    const first = await mount();
+    const stale = await readFile(path.join(dataDir, 'mount.json'));
+    await kb.putFiles([note('Note.md', 'v2')]);
+    await first.sync();
+    await first.close();
+    await writeFile(path.join(dataDir, 'mount.json'), stale); // the save of v2 never happened
+    await mount();
+    expect(await disk()).toEqual({ 'Note.md': 'v2' });
+  });
+
   it('restores a locally edited file and keeps the user\'s text as a conflict copy', async () => {
     await kb.putFiles([note('Note.md', 'from the author')]);
     const m = await mount();
