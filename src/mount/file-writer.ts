@@ -1,7 +1,7 @@
 // Writes many files under a mount root, fast and safely: several writes in flight, each one atomic
 // (a hidden temp file renamed over the target, so a crash never leaves a torn note), folders created
 // once, and no write ever passing through a symbolic link.
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { safeJoin } from './path-policy';
 import { inParallel } from '../engine/serial';
@@ -31,6 +31,8 @@ export interface MountFileSystem {
   remove(rel: string): Promise<void>;
   move(from: string, to: string): Promise<void>;
   sweepTemps(): Promise<void>;
+  /** What is under the root besides folders ('/'-separated, NFC), hidden folders and temp files left out. */
+  listFiles(): Promise<Set<string>>;
 }
 
 /** A batched, atomic writer confined to one root folder. */
@@ -106,14 +108,27 @@ export class FileWriter implements MountFileSystem {
 
   /** Remove temp files a crash left behind. */
   async sweepTemps(): Promise<void> {
+    await this.walk((full, entry) => (entry.isFile() && entry.name.startsWith(TEMP_PREFIX) ? fs.rm(full, { force: true }) : undefined));
+  }
+
+  async listFiles(): Promise<Set<string>> {
+    const files = new Set<string>();
+    await this.walk((full, entry) => {
+      if (!entry.name.startsWith(TEMP_PREFIX)) files.add(path.relative(this.root, full).split(path.sep).join('/').normalize('NFC'));
+    });
+    return files;
+  }
+
+  /** Everything under the root that is not a folder (links included, never followed), outside hidden folders. */
+  private async walk(onEntry: (full: string, entry: Dirent) => Promise<void> | void): Promise<void> {
     const stack = [this.root];
     while (stack.length > 0) {
       const dir = stack.pop()!;
       const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
       for (const entry of entries) {
         const full = path.join(dir, entry.name);
-        if (entry.isDirectory() && !entry.name.startsWith('.')) stack.push(full);
-        else if (entry.isFile() && entry.name.startsWith(TEMP_PREFIX)) await fs.rm(full, { force: true });
+        if (!entry.isDirectory()) await onEntry(full, entry);
+        else if (!entry.name.startsWith('.')) stack.push(full);
       }
     }
   }

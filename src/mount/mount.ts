@@ -10,7 +10,7 @@ import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
 import { SerialQueue, inParallel } from '../engine/serial';
 import { FileWriter, type MountFileSystem } from './file-writer';
 import { MountState, type MountedFile } from './mount-state';
-import { checkPath, type PathRejection } from './path-policy';
+import { checkPath, collisionKey, type PathRejection } from './path-policy';
 import { LocalChanges } from './local-changes';
 import {
   DEFAULT_MOUNT_LIMITS, MountError, emptySummary,
@@ -243,6 +243,9 @@ export class Mount extends EventEmitter<Events> {
     const wanted = new Map(plan.map((planned) => [planned.disk, planned]));
     // Bytes of files that differ from what was written start downloading now, while the folder is checked.
     const prefetch = this.mode === 'full' ? BlobPrefetch.start(this.kb, plan.filter((planned) => !this.isWritten(planned)).map((planned) => planned.entry)) : undefined;
+    // One listing tells which paths may hold a file we never wrote: a fresh mount then reads none of its
+    // 10,000 paths. Compared case- and normalization-folded, as the disk may be.
+    const present = new Set([...(await this.writer.listFiles())].map(collisionKey));
 
     // Each file on disk is looked at once, several at a time (every look waits on the file system).
     const unchanged = new Set<Planned>();
@@ -253,7 +256,7 @@ export class Mount extends EventEmitter<Events> {
         const drift = await this.localChanges.keep(planned.disk, known, planned.entry);
         if (drift) summary.restored.push(drift);
         else if (this.isWritten(planned)) unchanged.add(planned);
-      } else {
+      } else if (present.has(collisionKey(planned.disk))) {
         // A file we never wrote is in the way: keep its text as a conflict copy before replacing it.
         await this.localChanges.keepForeign(planned.disk, planned.entry, summary);
       }

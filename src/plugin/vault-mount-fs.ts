@@ -55,6 +55,10 @@ export class VaultMountFileSystem implements MountFileSystem {
     return this.writer.sweepTemps();
   }
 
+  listFiles(): Promise<Set<string>> {
+    return this.writer.listFiles();
+  }
+
   /** Folders a move left empty go too, as the FileWriter's own move does; rmdir refuses non-empty ones. */
   private async pruneEmptyFolders(dir: string): Promise<void> {
     // Bounded by the depth of the path below the root.

@@ -49,6 +49,18 @@ describe('FileWriter', () => {
     expect(errors.map((e) => e.path)).toEqual(['taken.md']);
     expect(written.sort()).toEqual(['one.md', 'two.md']);
   });
+
+  it('lists what is in its folder (links too, never followed), without hidden folders or its temp files', async () => {
+    const outside = await teardown.dir();
+    await writeFile(path.join(outside, 'elsewhere.md'), 'not listed');
+    await writer.write({ path: 'Deep/Café.md'.normalize('NFD'), bytes: Buffer.from('é') });
+    await writer.write({ path: 'top.md', bytes: Buffer.from('t') });
+    await mkdir(path.join(root, '.obsidian'));
+    await writeFile(path.join(root, '.obsidian/app.json'), '{}');
+    await writeFile(path.join(root, '.tzimtzum-left-by-a-crash'), 'x');
+    await symlink(outside, path.join(root, 'linked folder'));
+    expect([...(await writer.listFiles())].sort()).toEqual(['Deep/Café.md'.normalize('NFC'), 'linked folder', 'top.md']);
+  });
 });
 
 describe('inParallel', () => {
