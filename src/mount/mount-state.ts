@@ -1,6 +1,7 @@
 // What a mount last wrote to each file, kept outside the vault. Comparing the disk with it tells the
 // mount's own writes apart from a user's edits, so a local change is never mistaken for ours (or lost).
 import { JsonFile } from '../engine/json-file';
+import type { FileEntry } from '../engine/knowledge-base';
 import { collisionKey } from './path-policy';
 
 /** One file the mount wrote. */
@@ -91,6 +92,12 @@ export class MountState {
   /** How many files the mount has written. */
   get fileCount(): number {
     return this.collisionKeys.size;
+  }
+
+  /** Whether the mount already wrote this version of the entry at this disk path. */
+  wrote(disk: string, entry: FileEntry): boolean {
+    const known = this.data.files[disk];
+    return known !== undefined && known.hash === entry.hash.toString('hex') && known.source === entry.path;
   }
 
   /** Bytes of all the files the mount has written (by their size in the knowledge base). */

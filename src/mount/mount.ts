@@ -7,10 +7,10 @@
 // touched; remote mass deletions wait for confirmation.
 import { EventEmitter } from 'node:events';
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
-import { SerialQueue, inParallel } from '../engine/serial';
+import { SerialQueue } from '../engine/serial';
 import { FileWriter, type MountFileSystem } from './file-writer';
 import { MountState, type MountedFile } from './mount-state';
-import { checkPath, collisionKey, type PathRejection } from './path-policy';
+import { checkPath, type PathRejection } from './path-policy';
 import { LocalChanges } from './local-changes';
 import {
   DEFAULT_MOUNT_LIMITS, MountError, emptySummary,
@@ -30,8 +30,6 @@ const RETRY_MIN_MS = 1000;
  */
 const SAVE_COALESCE_MS = 1000;
 const RETRY_MAX_MS = 30_000;
-/** Files a full sync checks on disk at once. */
-const CHECK_CONCURRENCY = 16;
 
 
 type Events = {
@@ -242,25 +240,8 @@ export class Mount extends EventEmitter<Events> {
     const plan = screenEntries(this.state, this.limits, [...entries.values()], summary);
     const wanted = new Map(plan.map((planned) => [planned.disk, planned]));
     // Bytes of files that differ from what was written start downloading now, while the folder is checked.
-    const prefetch = this.mode === 'full' ? BlobPrefetch.start(this.kb, plan.filter((planned) => !this.isWritten(planned)).map((planned) => planned.entry)) : undefined;
-    // One listing tells which paths may hold a file we never wrote: a fresh mount then reads none of its
-    // 10,000 paths. Compared case- and normalization-folded, as the disk may be.
-    const present = new Set([...(await this.writer.listFiles())].map(collisionKey));
-
-    // Each file on disk is looked at once, several at a time (every look waits on the file system).
-    const unchanged = new Set<Planned>();
-    await inParallel(plan, CHECK_CONCURRENCY, async (planned) => {
-      const known = this.state.data.files[planned.disk];
-      if (known) {
-        // Edited here since we wrote it (maybe while stopped, maybe the entry changed too): keep the user's text first.
-        const drift = await this.localChanges.keep(planned.disk, known, planned.entry);
-        if (drift) summary.restored.push(drift);
-        else if (this.isWritten(planned)) unchanged.add(planned);
-      } else if (present.has(collisionKey(planned.disk))) {
-        // A file we never wrote is in the way: keep its text as a conflict copy before replacing it.
-        await this.localChanges.keepForeign(planned.disk, planned.entry, summary);
-      }
-    });
+    const prefetch = this.mode === 'full' ? BlobPrefetch.start(this.kb, plan.filter((planned) => !this.state.wrote(planned.disk, planned.entry)).map((planned) => planned.entry)) : undefined;
+    const unchanged = await this.localChanges.checkPlanned(plan, this.state, summary);
     summary.unchanged += unchanged.size;
     const changed = plan.filter((planned) => !unchanged.has(planned));
     const removals = Object.keys(this.state.data.files).filter((disk) => !wanted.has(disk));
@@ -364,11 +345,6 @@ export class Mount extends EventEmitter<Events> {
     }, SAVE_COALESCE_MS);
   }
 
-  /** Whether the mount already wrote this version of the entry at this path. */
-  private isWritten({ disk, entry }: Planned): boolean {
-    const known = this.state.data.files[disk];
-    return known !== undefined && known.hash === entry.hash.toString('hex') && known.source === entry.path;
-  }
 
   private writeEntries(plan: Planned[], summary: SyncSummary, opts: { fetch: boolean; prefetch?: BlobPrefetch }): Promise<void> {
     return writeEntries({
