@@ -3,7 +3,7 @@
 //
 //   node --import tsx bench/tzimtzum-peer.ts testnet
 //   … import    --vault DIR --store DIR
-//   … author    --vault DIR --data DIR --bootstrap HOST:PORT[,…] --debounce MS
+//   … author    --vault DIR --data DIR --bootstrap HOST:PORT[,…] --debounce MS [--no-watcher]
 //   … subscribe --link LINK --data DIR --bootstrap … --out DIR --files N --blob-key HEX --blob-length N [--watch]
 //   … lazy      --link LINK --data DIR --bootstrap … --read JSON-array-of-paths
 //
@@ -33,7 +33,7 @@ const { positionals, values: opts } = parseArgs({
   allowPositionals: true,
   options: {
     vault: { type: 'string' }, store: { type: 'string' }, data: { type: 'string' }, bootstrap: { type: 'string' },
-    debounce: { type: 'string' }, link: { type: 'string' }, out: { type: 'string' }, files: { type: 'string' },
+    debounce: { type: 'string' }, 'no-watcher': { type: 'boolean' }, link: { type: 'string' }, out: { type: 'string' }, files: { type: 'string' },
     'blob-key': { type: 'string' }, 'blob-length': { type: 'string' }, watch: { type: 'boolean' }, read: { type: 'string' },
   },
 });
@@ -76,7 +76,9 @@ async function commands(onCommand: (cmd: Record<string, unknown>) => Promise<voi
 async function openPeer(debounceMs?: number): Promise<Peer> {
   const dataDir = required('data');
   await saveIdentity(identityFileOf(dataDir), { mnemonic: Identity.create().walletMnemonic(), deviceIndex: 0 });
-  return Peer.open({ dataDir, bootstrap: parseBootstrap(required('bootstrap')), debounceMs, command: 'bench' });
+  // --no-watcher: saves reach the mirror only as commands hand them over, as the plugin's vault events do.
+  const folderAccess = opts['no-watcher'] ? (folder: string) => ({ reader: new NodeFolder(folder), events: { subscribe: () => () => undefined } }) : undefined;
+  return Peer.open({ dataDir, bootstrap: parseBootstrap(required('bootstrap')), debounceMs, command: 'bench', folderAccess });
 }
 
 /** Bytes the peer's replication connections received (UDX stream bytes: framing, proofs, requests included). */

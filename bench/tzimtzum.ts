@@ -139,7 +139,8 @@ export async function runTzimtzumEditLatency({ vaultDir, feed, edits = 50 }: { v
     const copy = join(scratch, 'vault');
     await cp(vaultDir, copy, { recursive: true });
     const debounceMs = feed.kind === 'watcher' ? feed.debounceMs : 0;
-    return await withAuthor({ vaultDir: copy, debounceMs }, async ({ root, serving, bootstrap, vault, author, start }) => {
+    // Direct: no file watcher on the author, as in the plugin, where vault events are the only feed.
+    return await withAuthor({ vaultDir: copy, debounceMs, watcher: feed.kind === 'watcher' }, async ({ root, serving, bootstrap, vault, author, start }) => {
       const out = join(root, 'subscriber-vault');
       const sub = start('subscribe', [...subscribeArgs({ serving, bootstrap, data: join(root, 'subscriber-data'), out, files: vault.files }), '--watch']);
       await sub.next('verified', LONG_TIMEOUT_MS);
@@ -204,7 +205,7 @@ function subscribeArgs(o: { serving: PeerEvent; bootstrap: string; data: string;
 }
 
 /** Starts a testnet and an author sharing `vaultDir`; runs `body`; then stops every peer and removes every temp dir. */
-async function withAuthor<T>({ vaultDir, debounceMs }: { vaultDir: string; debounceMs: number }, body: (session: AuthorSession) => Promise<T>): Promise<T> {
+async function withAuthor<T>({ vaultDir, debounceMs, watcher = true }: { vaultDir: string; debounceMs: number; watcher?: boolean }, body: (session: AuthorSession) => Promise<T>): Promise<T> {
   const root = await mkdtemp(join(tmpdir(), 'tzimtzum-bench-tz-'));
   const started: PeerProcess[] = [];
   const start = (role: string, args: string[]): PeerProcess => {
@@ -218,7 +219,7 @@ async function withAuthor<T>({ vaultDir, debounceMs }: { vaultDir: string; debou
     const { bootstrap } = (await testnet.next('testnet')) as PeerEvent & { bootstrap: string };
     const authorData = join(root, 'author-data');
     await mkdir(authorData);
-    const author = start('author', ['--vault', vaultDir, '--data', authorData, '--bootstrap', bootstrap, '--debounce', String(debounceMs)]);
+    const author = start('author', ['--vault', vaultDir, '--data', authorData, '--bootstrap', bootstrap, '--debounce', String(debounceMs), ...(watcher ? [] : ['--no-watcher'])]);
     const serving = await author.next('serving', LONG_TIMEOUT_MS);
     for (const dir of ['subscriber-data', 'reader-data']) await mkdir(join(root, dir));
     return await body({ root, bootstrap, serving, author, vault, start });
