@@ -364,23 +364,6 @@ export class KnowledgeBase extends EventEmitter<Events> {
     void core.ready().then(() => core.download({ start: 0, end: -1 })).catch(() => undefined);
   }
 
-  /**
-   * Download the whole view and every file's bytes (with `since`, the bytes of files changed after that
-   * version), so the replica is complete offline. Rejects if some bytes could not be fetched.
-   */
-  async downloadAll(opts: { since?: number | null } = {}): Promise<void> {
-    // A bounded range: `end: -1` would be a live download whose `done()` never resolves.
-    await this.view.core.download({ start: 0, end: this.view.core.length }).done().catch(() => undefined);
-    const entries: FileEntry[] = [];
-    if (opts.since === undefined || opts.since === null) {
-      for await (const entry of this.files()) entries.push(entry);
-    } else {
-      for await (const change of this.changes(opts.since)) if (change.type === 'put') entries.push(change.entry);
-    }
-    await this.blobs.downloadMany(entries.flatMap((entry) => (entry.blob ? [entry.blob] : [])));
-    for (const entry of entries) if (!entry.blob) await this.mergedText(entry, {});
-  }
-
   async close(): Promise<void> {
     this.devices.close();
     await this.writerLogs?.close();

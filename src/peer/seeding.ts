@@ -1,6 +1,6 @@
 // A seeding peer keeps a complete replica of a knowledge base (its view and every file's bytes), so others
 // can sync from it while the author is offline.
-import type { KnowledgeBase } from '../engine/knowledge-base';
+import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
 
 /**
  * Keep the replica complete: everything once, then on each update only what changed since the last
@@ -17,7 +17,7 @@ export function keepReplicaComplete(kb: KnowledgeBase): void {
     const version = kb.version;
     // A rewound view (a reorder) or the first pass: everything; otherwise the changes since the last pass.
     const changedOnly = complete >= 0 && version >= complete;
-    await kb.downloadAll({ since: changedOnly ? complete : null });
+    await downloadFiles(kb, changedOnly ? complete : null);
     complete = version;
   };
   const seed = (): void => {
@@ -35,4 +35,20 @@ export function keepReplicaComplete(kb: KnowledgeBase): void {
   };
   kb.on('update', seed);
   seed();
+}
+
+/**
+ * Download the whole view (merged texts live there) and the bytes of every file, or with `since` of the
+ * files changed after that version. Rejects if something could not be fetched.
+ */
+async function downloadFiles(kb: KnowledgeBase, since: number | null): Promise<void> {
+  // A bounded range: `end: -1` would be a live download whose `done()` never resolves.
+  await kb.view.core.download({ start: 0, end: kb.view.core.length }).done();
+  const entries: FileEntry[] = [];
+  if (since === null) {
+    for await (const entry of kb.files()) entries.push(entry);
+  } else {
+    for await (const change of kb.changes(since)) if (change.type === 'put') entries.push(change.entry);
+  }
+  await kb.blobs.downloadMany(entries.flatMap((entry) => (entry.blob ? [entry.blob] : [])));
 }
