@@ -97,6 +97,7 @@ export class BlobStore {
     if (ref.blockLength === 0) return;
     const blobs = await this.reader(ref.core);
     await blobs.core.download({ start: ref.blockOffset, end: ref.blockOffset + ref.blockLength }).done();
+    this.followIfAsked(ref.core, blobs.core);
   }
 
   /**
@@ -126,8 +127,8 @@ export class BlobStore {
   /**
    * Full replicas: from now on, download what each writer appends to its blob core as soon as a peer
    * announces it, instead of when the op pointing at it has been applied (a round trip later, measured
-   * at 4-12 ms of a live edit's latency). A core is followed from its length at the first read after this
-   * call, which has learnt the writer's length from a peer, so older history is never pulled in.
+   * at 4-12 ms of a live edit's latency). A core is followed from its length at the first read or download
+   * after this call, which has learnt the writer's length from a peer, so older history is never pulled in.
    */
   followAppends(): void {
     this.followingAppends = true;

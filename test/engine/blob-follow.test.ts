@@ -22,6 +22,16 @@ it('downloads new blobs as they are appended, and not the history before the fir
   expect(await replica.blobs.has(old.blob!)).toBe(false);
 });
 
+it('starts following a core after a range download too (as seeders and full syncs fetch)', async () => {
+  const { author, replica } = await authorAndReplica(teardown, 'follow-download');
+  const [first] = await author.putFiles([note('first.md', 'fetched in a range')]);
+  replica.blobs.followAppends();
+  await replica.blobs.downloadMany([first.blob!]);
+
+  const [fresh] = await author.putFiles([note('fresh.md', 'arrives by itself')]);
+  expect(await holdsWithin(5000, () => replica.blobs.has(fresh.blob!))).toBe(true);
+});
+
 it('stops downloading when asked to', async () => {
   const { author, replica } = await authorAndReplica(teardown, 'follow');
   const [first] = await author.putFiles([note('first.md', 'one')]);
