@@ -78,7 +78,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     await this.base.ready();
     await this.view.ready();
     if (!this.base.writable) preferFastForward(this.base);
-    if (this.view.version > 1) await this.devices.refresh();
+    if (this.view.version > 1) await this.devices.refreshLocal();
   }
 
   /** The key of the signed view (Autobase's system core); share links carry it for fast first reads. */

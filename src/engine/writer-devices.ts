@@ -46,11 +46,22 @@ export class WriterDevices {
   refresh(): Promise<void> {
     if (!this.reading) {
       this.stale = false;
-      this.reading = this.read().finally(() => {
+      this.reading = this.read({ timeout: READ_TIMEOUT_MS }).finally(() => {
         this.reading = null;
       });
     }
     return this.reading;
+  }
+
+  /**
+   * Read what this device already holds, without waiting for a peer (opening offline must not stall on a
+   * sparse replica); if blocks are missing, re-read from peers a little later.
+   */
+  async refreshLocal(): Promise<void> {
+    if (this.reading) return;
+    this.stale = false;
+    await this.read({ wait: false });
+    if (this.stale) this.scheduleRefresh();
   }
 
   close(): void {
@@ -58,11 +69,11 @@ export class WriterDevices {
     this.timer = null;
   }
 
-  private async read(): Promise<void> {
+  private async read(opts: { timeout?: number; wait?: boolean }): Promise<void> {
     const swarmKeys: Buffer[] = [];
     const signingKeys: Buffer[] = [];
     try {
-      for await (const entry of this.view().createReadStream({ gte: PEERS_PREFIX, lt: PEERS_PREFIX + '\u{10FFFF}' }, { timeout: READ_TIMEOUT_MS })) {
+      for await (const entry of this.view().createReadStream({ gte: PEERS_PREFIX, lt: PEERS_PREFIX + '\u{10FFFF}' }, opts)) {
         if (entry.value.byteLength !== 64) continue;
         swarmKeys.push(entry.value.subarray(0, 32));
         signingKeys.push(entry.value.subarray(32));

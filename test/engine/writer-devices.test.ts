@@ -3,7 +3,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../src/engine/knowledge-base';
 import { DEVICES_REFRESH_DELAY_MS } from '../../src/engine/writer-devices';
-import { authorAndReplica } from '../support/replication';
+import { authorAndReplica, linkStores } from '../support/replication';
 import { Teardown } from '../support/temp';
 
 const teardown = new Teardown();
@@ -50,4 +50,36 @@ it('re-reads once for a burst of updates and reports a change with one "devices"
   await caughtUp(replica, author);
   await new Promise((resolve) => setTimeout(resolve, DEVICES_REFRESH_DELAY_MS + 200));
   expect(events).toBe(1);
+});
+
+it('opens a sparse replica offline without waiting for the devices it does not hold', async () => {
+  const authorStore = await teardown.store();
+  const author = new KnowledgeBase({ store: authorStore, namespace: 'kb/offline' });
+  await author.ready();
+  teardown.add(() => author.close());
+  await author.putFiles(Array.from({ length: 2000 }, (_, i) => ({ path: `d${i % 20}/note ${i}.md`, bytes: Buffer.from(`note ${i}`), mtime: 0 })));
+  await author.announcePeer(Buffer.alloc(32, 1), Buffer.alloc(32, 2));
+
+  // A lazy reader jumps to the signed view, reads one note, and quits before re-reading the devices.
+  const readerStore = await teardown.store();
+  const unlink = linkStores(authorStore, readerStore);
+  const first = new KnowledgeBase({ store: readerStore, namespace: 'kb/offline', key: author.key, systemKey: author.systemKey });
+  await first.ready();
+  let entry = null;
+  for (let i = 0; i < 200 && !entry; i++) {
+    await first.update();
+    entry = await first.stat('d3/note 3.md', { wait: false }).catch(() => null);
+    if (!entry) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(entry).not.toBeNull();
+  await first.close();
+  unlink();
+
+  const started = Date.now();
+  const reopened = new KnowledgeBase({ store: readerStore, namespace: 'kb/offline', key: author.key });
+  await reopened.ready();
+  teardown.add(() => reopened.close());
+  // A peer read would have waited for its 5 s timeout.
+  expect(Date.now() - started).toBeLessThan(2500);
+  expect(reopened.version).toBeGreaterThan(1);
 });
