@@ -9,7 +9,8 @@ import { contentHash } from '../engine/content-hash';
 import type { FileEntry, FileInput, KnowledgeBase } from '../engine/knowledge-base';
 import type { FileKind } from '../engine/schema';
 import { SerialQueue } from '../engine/serial';
-import type { FolderEvent, FolderEventSource, FolderFile, FolderReader } from './folder-source';
+import type { FolderEvent, FolderEventSource, FolderReader } from './folder-source';
+import { scanFolder } from './folder-scan';
 import { IgnoreRules } from './ignore-rules';
 import { ViewBaseline, type MirrorBaseline } from './mirror-baseline';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, OpBatch, readAhead } from './op-batch';
@@ -121,11 +122,7 @@ export class FolderMirror extends EventEmitter<Events> {
     const held = this.held;
     if (!held) return 0;
     this.held = null;
-    return this.work.run(async () => {
-      const present = await this.existingEntries(held.paths);
-      await this.deleteEntries(present);
-      return present.length;
-    });
+    return this.work.run(() => this.deletePresent(held.paths));
   }
 
   /** Drop held deletions; the next reconciliation will find them again if they are still missing. */
@@ -197,26 +194,13 @@ export class FolderMirror extends EventEmitter<Events> {
     }
 
     const progress: MirrorProgress = { phase: 'scanning', filesScanned: 0, filesChanged: 0, bytesIngested: 0 };
-    const seen = new Set<string>();
-    const candidates: FolderFile[] = [];
-    for await (const file of this.folder.list()) {
-      if (this.rules.ignores(file.path)) continue;
-      seen.add(file.path);
-      summary.scanned++;
-      progress.filesScanned++;
-      const entry = known.get(file.path);
-      // Size and mtime equal to the record: unchanged without reading (hash checked when either differs).
-      if (entry && entry.size === file.size && entry.mtime === Math.floor(file.mtime)) summary.unchanged++;
-      else candidates.push(file);
-      if (progress.filesScanned % 500 === 0) this.emit('progress', { ...progress });
-    }
-
-    const missing = [...known.keys()].filter((path) => !seen.has(path));
-    const missingByHash = new Map<string, string[]>();
-    for (const path of missing) {
-      const hash = known.get(path)!.hash.toString('hex');
-      missingByHash.set(hash, [...(missingByHash.get(hash) ?? []), path]);
-    }
+    const { scanned, unchanged, candidates, missing, missingByHash } = await scanFolder(this.folder, this.rules, known, (count) => {
+      progress.filesScanned = count;
+      this.emit('progress', { ...progress });
+    });
+    progress.filesScanned = scanned;
+    summary.scanned = scanned;
+    summary.unchanged = unchanged;
 
     progress.phase = 'ingesting';
     const batch = this.newBatch();
@@ -263,7 +247,7 @@ export class FolderMirror extends EventEmitter<Events> {
 
     const toDelete = missing.filter((path) => !renamedAway.has(path));
     if (toDelete.length > 0) {
-      const reason = seen.size === 0 ? 'folder-empty' : toDelete.length > this.massDeleteThreshold ? 'over-threshold' : null;
+      const reason = scanned === 0 ? 'folder-empty' : toDelete.length > this.massDeleteThreshold ? 'over-threshold' : null;
       if (reason) {
         summary.held = this.holdDeletions(toDelete, reason);
       } else {
@@ -325,7 +309,7 @@ export class FolderMirror extends EventEmitter<Events> {
     if (toIgnored) {
       // Moved out of what is shared (into a hidden or ignored place): a deletion for readers.
       const deletions: string[] = [];
-      await this.deleteFolderContents(event.from, deletions);
+      for await (const entry of this.baseline.all(event.from + '/')) deletions.push(entry.path);
       if (await this.baseline.get(event.from)) deletions.push(event.from);
       await batch.flush();
       await this.applyDeletions(deletions);
@@ -365,17 +349,22 @@ export class FolderMirror extends EventEmitter<Events> {
     this.enqueue({ type: 'changed', path });
   }
 
-  private async deleteFolderContents(folder: string, into: string[]): Promise<void> {
-    for await (const entry of this.baseline.all(folder + '/')) into.push(entry.path);
-  }
-
   private async applyDeletions(paths: string[]): Promise<number> {
     if (paths.length === 0) return 0;
     if (paths.length > this.massDeleteThreshold) {
       this.holdDeletions(paths, 'over-threshold');
       return 0;
     }
-    const present = await this.existingEntries(paths);
+    return this.deletePresent(paths);
+  }
+
+  /** Delete those of `paths` the baseline still holds; returns how many. */
+  private async deletePresent(paths: string[]): Promise<number> {
+    const present: FileEntry[] = [];
+    for (const path of paths) {
+      const entry = await this.baseline.get(path);
+      if (entry) present.push(entry);
+    }
     await this.deleteEntries(present);
     return present.length;
   }
@@ -387,15 +376,6 @@ export class FolderMirror extends EventEmitter<Events> {
 
   private newBatch(): OpBatch {
     return new OpBatch(this.kb, this.batchFiles, this.batchBytes, this.baseline);
-  }
-
-  private async existingEntries(paths: string[]): Promise<FileEntry[]> {
-    const entries: FileEntry[] = [];
-    for (const path of paths) {
-      const entry = await this.baseline.get(path);
-      if (entry) entries.push(entry);
-    }
-    return entries;
   }
 
   private holdDeletions(paths: string[], reason: HeldDeletions['reason']): HeldDeletions | null {
