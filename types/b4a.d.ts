@@ -10,6 +10,8 @@ declare module 'b4a' {
     compare(a: Uint8Array, b: Uint8Array): number;
     toString(buf: Uint8Array, encoding?: BufferEncoding, start?: number, end?: number): string;
     isBuffer(value: unknown): value is Buffer;
+    /** The same bytes as a Buffer (no copy). */
+    toBuffer(input: Uint8Array): Buffer;
     byteLength(input: string, encoding?: BufferEncoding): number;
   };
   export default b4a;

@@ -4,6 +4,7 @@
 // input: a throw closes the base everywhere) and deterministic (no clock or randomness; the view is the
 // only state it reads or writes, besides blob bytes named by hash-checked ops when it merges edits).
 // Malformed ops, and ops from devices that are not (or no longer) writers, are skipped and counted.
+import b4a from 'b4a';
 import type { ApplyNode, Host } from 'autobase';
 import type Hyperbee from 'hyperbee';
 import type { Batch } from 'hyperbee';
@@ -53,8 +54,10 @@ export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host,
       skip(stats, decoded.reason);
       continue;
     }
-    const writer = asBuffer(node.from.key);
-    const role = await roleOf(batch, writer, asBuffer(ctx.creator()));
+    // A core's key is whatever array its first opener passed (a share link decodes to a Uint8Array), and
+    // Autobase hands it over as is: viewed as a Buffer, since a throw in a comparison would close the base.
+    const writer = b4a.toBuffer(node.from.key);
+    const role = await roleOf(batch, writer, ctx.creator());
     if (!role) {
       skip(stats, 'not a writer');
       continue;
@@ -96,17 +99,8 @@ async function applyOp(files: FileOpsContext, host: Host, ctx: ApplyContext, op:
   }
 }
 
-/**
- * A core's key is whatever array its first opener passed (a share link decodes to a Uint8Array), and
- * Autobase hands it over as is. Writer keys are compared with Buffer methods below: a throw there would
- * close the base, so they are viewed as Buffers first (no copy).
- */
-function asBuffer(key: Uint8Array): Buffer {
-  return Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength);
-}
-
 async function addWriter(batch: Batch<Buffer>, host: Host, ctx: ApplyContext, op: AddWriterOp): Promise<void> {
-  if (op.key.equals(asBuffer(ctx.creator()))) return;
+  if (op.key.equals(ctx.creator())) return;
   if (op.invite) {
     if (await batch.get(inviteKey(op.invite))) return; // an invite admits one device, once
     await batch.put(inviteKey(op.invite), op.key);
@@ -120,7 +114,7 @@ async function addWriter(batch: Batch<Buffer>, host: Host, ctx: ApplyContext, op
 }
 
 async function removeWriter(batch: Batch<Buffer>, host: Host, ctx: ApplyContext, op: RemoveWriterOp): Promise<void> {
-  if (op.key.equals(asBuffer(ctx.creator()))) return;
+  if (op.key.equals(ctx.creator())) return;
   const existing = await readWriter(batch, op.key);
   if (!existing?.active) return;
   if (host.removeable(op.key)) await host.removeWriter(op.key);

@@ -3,6 +3,7 @@
 // because Autobase boots from fixed core names.
 import { EventEmitter } from 'node:events';
 import Autobase from 'autobase';
+import b4a from 'b4a';
 import Hyperbee from 'hyperbee';
 import type Corestore from 'corestore';
 import z32 from 'z32';
@@ -53,7 +54,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
       valueEncoding: 'binary',
       open: (viewStore) => new Hyperbee(viewStore.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false }),
       apply: (nodes, view, host) => (opts.apply ?? applyNodes)(nodes, view, host, {
-        creator: () => this.base.key,
+        creator: () => this.key,
         // Waits for a peer as long as it takes (giving up would merge differently from other peers); rejects
         // only when the knowledge base closes, which abandons this apply cycle with nothing of it kept.
         readBlob: (ref) => this.blobs.get(ref),
@@ -112,7 +113,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   /** The knowledge base's stable public key (the Autobase key, not the view key, which changes). */
   get key(): Buffer {
-    return this.base.key;
+    // Autobase keeps the array it was first given; callers compare with Buffer methods.
+    return b4a.toBuffer(this.base.key);
   }
 
   /** The key as people share it: z-base-32. */
