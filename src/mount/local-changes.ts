@@ -24,8 +24,10 @@ export class LocalChanges {
    */
   async checkPlanned(plan: Planned[], state: MountState, summary: SyncSummary): Promise<Set<Planned>> {
     // One listing tells which paths may hold a file we never wrote: a fresh mount then reads none of its
-    // 10,000 paths. Compared case- and normalization-folded, as the disk may be.
-    const present = new Set([...(await this.writer.listFiles())].map(collisionKey));
+    // 10,000 paths. Compared case- and normalization-folded, as the disk may be. Not needed (nor made) when
+    // every planned file is one the mount wrote, as on a restart.
+    const unknown = plan.some((planned) => !state.data.files[planned.disk]);
+    const present = unknown ? new Set([...(await this.writer.listFiles())].map(collisionKey)) : new Set<string>();
     const unchanged = new Set<Planned>();
     await inParallel(plan, CHECK_CONCURRENCY, async (planned) => {
       const known = state.data.files[planned.disk];

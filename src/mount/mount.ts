@@ -104,6 +104,11 @@ export class Mount extends EventEmitter<Events> {
     return this.state.data.files;
   }
 
+  /** How many files the mount manages. */
+  get fileCount(): number {
+    return this.state.fileCount;
+  }
+
   /** Whether a disk path (relative to the root) is a file this mount wrote. */
   owns(path: string): boolean {
     return path in this.state.data.files;

@@ -28,7 +28,7 @@ export function describeKnowledgeBase(id: string, { share, subscription, kb, mou
     link: formatShareLink({ key: z32.decode(id), name: share?.title ?? subscription?.name, view: share ? kb?.systemKey ?? undefined : undefined }),
     writable: kb?.writable ?? false,
     version: kb?.version ?? 0,
-    files: mount ? Object.keys(mount.files).length : null,
+    files: mount?.fileCount ?? null,
     mode: subscription?.mode ?? null,
     paused: subscription?.paused ?? false,
     network,
