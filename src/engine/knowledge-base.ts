@@ -97,6 +97,11 @@ export class KnowledgeBase extends EventEmitter<Events> {
     return this.devices.swarmKeys;
   }
 
+  onPinnedPeersChange(listener: () => void): () => void {
+    this.on('devices', listener);
+    return () => this.off('devices', listener);
+  }
+
   /** Signing keys of the writers, as the current view publishes them (paid-note offers and receipts are signed with them). */
   async signingKeys(): Promise<Buffer[]> {
     return (await this.devices.current()).signingKeys;

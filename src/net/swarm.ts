@@ -16,6 +16,8 @@ export interface SwarmTopic {
   cores(): Hypercore[];
   /** Swarm keys of peers that are dialled directly (the author's devices), so sybils cannot eclipse them. */
   pinnedPeers(): Buffer[];
+  /** Calls `listener` whenever `pinnedPeers()` changes (a writer added a device); returns the unsubscribe. */
+  onPinnedPeersChange(listener: () => void): () => void;
 }
 
 /** A knowledge base's network state as the UI and CLI show it. */
@@ -91,8 +93,14 @@ export class Swarm extends EventEmitter<Events> {
     const status: TopicStatus = { discoveryKey: id, peers: 0, bytesUp: 0, bytesDown: 0, lastSync: null, announcing: opts.announce ?? true };
     const joined: Joined = { topic, status, unhook: () => undefined, pending: null };
     this.joined.set(id, joined);
-    joined.unhook = this.track(joined);
-    for (const key of topic.pinnedPeers()) this.pin(key);
+    const pinAll = () => { for (const key of topic.pinnedPeers()) this.pin(key); };
+    const untrack = this.track(joined);
+    const unwatch = topic.onPinnedPeersChange(pinAll);
+    joined.unhook = () => {
+      unwatch();
+      untrack();
+    };
+    pinAll();
     const discovery = this.swarm.join(topic.discoveryKey, { server: true, client: true });
     await discovery.flushed();
   }

@@ -9,6 +9,7 @@ import type { Swarm } from '../net/swarm';
 import { createPairing, InviteDesk, type IssuedInvite, type NewInvite } from '../writers/invite-desk';
 import { parseInvite } from '../writers/invite-code';
 import { redeemInvite, waitUntilWritable } from '../writers/join';
+import { PeerError } from './peer-types';
 
 export type { IssuedInvite, NewInvite, WriterInfo, WriterRole };
 
@@ -32,6 +33,13 @@ export class CoAuthoring {
 
   async unserve(kb: KnowledgeBase): Promise<void> {
     if (this.desk.serves(kb)) await this.desk.unserve(kb);
+  }
+
+  /** Stop a writer's future changes: only an owner's device may, and never the creator's. */
+  async removeWriter(kb: KnowledgeBase, key: Buffer): Promise<void> {
+    if ((await kb.roleOf(kb.localWriterKey)) !== 'owner') throw new PeerError('not-owner', 'Only the owner\'s devices can remove writers.');
+    if (key.equals(kb.key)) throw new PeerError('not-owner', 'The device that created a knowledge base stays its owner and cannot be removed.');
+    await kb.removeWriter(key);
   }
 
   /** Redeem an invite for a device whose writer key in its new namespace is `writerKey`; returns the knowledge base's key. */

@@ -40,7 +40,6 @@ export async function openFollowed(ctx: FollowContext, record: SubscriptionRecor
   const kb = new KnowledgeBase({ store: ctx.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)), systemKey: viewKeyOf(record) });
   await kb.ready();
   kb.on('error', (err) => peer.emit('error', record.id, err.message));
-  kb.on('devices', () => { for (const key of kb.pinnedPeers()) swarm.pin(key); });
   let mount: Mount | null = null;
   if (record.folder) {
     mount = new Mount({

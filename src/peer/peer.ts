@@ -234,11 +234,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   /** Stop a writer's future changes (owner devices only); what it wrote stays. */
-  async removeWriter(id: string, key: Buffer): Promise<void> {
-    const kb = this.sharedKnowledgeBase(id);
-    if ((await kb.roleOf(kb.localWriterKey)) !== 'owner') throw new PeerError('not-owner', 'Only the owner\'s devices can remove writers.');
-    if (key.equals(kb.key)) throw new PeerError('not-owner', 'The device that created a knowledge base stays its owner and cannot be removed.');
-    await kb.removeWriter(key);
+  removeWriter(id: string, key: Buffer): Promise<void> {
+    return this.coAuthoring.removeWriter(this.sharedKnowledgeBase(id), key);
   }
 
   private sharedKnowledgeBase(id: string): KnowledgeBase {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Testnet } from 'hyperdht/testnet.js';
@@ -47,10 +47,13 @@ describe('the swarm', () => {
     const author = await openPeer(teardown, testnet);
     const shared = await author.share(vault);
     const reader = await openPeer(teardown, testnet);
+    const pins = vi.spyOn(reader.swarm, 'pin');
     const mountDir = path.join(await teardown.dir('tzimtzum-reader-vault-'), 'KB');
     await reader.subscribe(shared.link, mountDir);
     const kb = reader.knowledgeBase(shared.id)!;
     await eventually(() => kb.pinnedPeers().some((key) => key.equals(author.swarm.publicKey)), 'the author\'s swarm key in the view');
+    // Read from the view after the subscription joined: the swarm pins it as soon as it is known.
+    await eventually(() => pins.mock.calls.some(([key]) => key.equals(author.swarm.publicKey)), 'the author\'s device pinned');
   });
 
   it('closes connections that no longer serve any knowledge base when one is left', async () => {
