@@ -20,14 +20,14 @@ import type Hypercore from 'hypercore';
 import createTestnet from 'hyperdht/testnet.js';
 import z32 from 'z32';
 import { Identity } from '../src/engine/identity';
-import { saveIdentity } from '../src/engine/identity-file';
+import { identityFileOf, saveIdentity } from '../src/engine/identity-file';
 import { KnowledgeBase } from '../src/engine/knowledge-base';
 import { storeStorage } from '../src/engine/store-storage';
 import { FolderMirror } from '../src/mirror/folder-mirror';
 import { NodeFolder } from '../src/mirror/node-folder';
 import { parseBootstrap } from '../src/net/dht-settings';
 import { parseShareLink } from '../src/net/share-link';
-import { Peer, identityFileOf } from '../src/peer/peer';
+import { Peer } from '../src/peer/peer';
 
 const { positionals, values: opts } = parseArgs({
   allowPositionals: true,

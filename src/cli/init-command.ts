@@ -2,8 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { Identity, validateMnemonic } from '../engine/identity';
-import { identityExists, saveIdentity } from '../engine/identity-file';
-import { identityFileOf } from '../peer/peer';
+import { identityExists, identityFileOf, saveIdentity } from '../engine/identity-file';
 import { markRecoveryPending } from '../peer/device-recovery';
 import type { ParsedCommandLine } from './options';
 import { UsageError } from './options';

@@ -50,10 +50,17 @@ interface EncryptedFile {
   box: string;
 }
 
+const IDENTITY_FILE = 'identity.json';
+
 /** The identity file's usual place: in the per-user data folder, outside every vault. */
 export function defaultIdentityFile(system: SystemInfo = {}): string {
   const platform = system.platform ?? process.platform;
-  return (platform === 'win32' ? path.win32 : path.posix).join(defaultDataFolder(system), 'identity.json');
+  return (platform === 'win32' ? path.win32 : path.posix).join(defaultDataFolder(system), IDENTITY_FILE);
+}
+
+/** Where a data folder keeps the identity. */
+export function identityFileOf(dataDir: string): string {
+  return path.join(dataDir, IDENTITY_FILE);
 }
 
 /** Whether an identity file exists at `file`. */

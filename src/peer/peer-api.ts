@@ -3,14 +3,14 @@
 // another process (a worker, a helper app) without the UI changing. `LocalPeerApi` runs it in process.
 import { EventEmitter } from 'node:events';
 import { Identity, IdentityError } from '../engine/identity';
-import { identityExists, loadIdentity, saveIdentity } from '../engine/identity-file';
+import { identityExists, identityFileOf, loadIdentity, saveIdentity } from '../engine/identity-file';
 import type { DriftRestored, MountMode } from '../mount/mount';
 import type { BootstrapNode } from '../net/dht-settings';
 import type { PaymentQuote, PaymentRail } from '../payments/payment-rail';
 import type { OfferView } from '../paywall/buyer';
 import { NOTE_ID_BYTES } from '../paywall/note-keys';
 import { paidNotesOf, purchaseUpdate, receiptsOf, walletInfoOf, walletProblem, type PaidNoteInfo, type PurchaseUpdate, type ReceiptInfo, type WalletInfo, type WalletInvoice } from './paid-notes';
-import { Peer, identityFileOf, type KnowledgeBaseStatus, type PeerOptions } from './peer';
+import { Peer, type KnowledgeBaseStatus, type PeerOptions } from './peer';
 import { PeerApiError } from './peer-api-error';
 import { previewKnowledgeBase, type KnowledgeBasePreview } from './kb-preview';
 import { LocalWriterApi, forwardWriterEvents, type WriterApi, type WriterEvent } from './peer-api-writers';

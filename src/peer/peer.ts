@@ -8,7 +8,7 @@ import HyperDHT from 'hyperdht';
 import z32 from 'z32';
 import { checkStoreFolder, findEnclosingVault } from '../engine/data-folder';
 import type { Identity } from '../engine/identity';
-import { loadIdentity } from '../engine/identity-file';
+import { identityFileOf, loadIdentity } from '../engine/identity-file';
 import { KnowledgeBase } from '../engine/knowledge-base';
 import { acquireStoreLock, type StoreLock } from '../engine/store-lock';
 import { storeStorage } from '../engine/store-storage';
@@ -144,9 +144,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       const recovered = await this.registry.takeRecovered(opts.kb);
       if (!recovered) throw new PeerError('unknown-kb', `No recovered knowledge base ${opts.kb}. Run "tzimtzum recover" to list them.`);
       const record: ShareRecord = { id: recovered.id, namespace: recovered.namespace, folder: resolved, title: recovered.title, ignore: opts.ignore ?? [] };
-      await this.registry.upsertShare(record);
-      await this.openShare(record);
-      return this.statusOf(record.id)!;
+      return this.addShare(record);
     }
     const namespace = this.registry.allocateShareNamespace();
     const kb = new KnowledgeBase({ store: this.store, namespace });
@@ -155,9 +153,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     await kb.setMeta({ title, description: opts.description ?? '', author: opts.author ?? '' });
     await kb.close();
     const record: ShareRecord = { id: kb.id, namespace, folder: resolved, title, ignore: opts.ignore ?? [] };
-    await this.registry.upsertShare(record);
-    await this.openShare(record);
-    return this.statusOf(record.id)!;
+    return this.addShare(record);
   }
 
   /** Whether this device reuses a lost device's index and must `recover` before writing. */
@@ -209,9 +205,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     });
     const title = (await kb.meta({ timeout: 5_000 }).catch(() => null))?.title || id.slice(0, 8);
     const record: ShareRecord = { id, namespace, folder: resolved, title, ignore: [] };
-    await this.registry.upsertShare(record);
-    await this.openShare(record, kb);
-    return this.statusOf(id)!;
+    return this.addShare(record, kb);
   }
 
   /** Invite a device or a co-author to write a knowledge base this device owns. */
@@ -360,6 +354,13 @@ export class Peer extends EventEmitter<PeerEvents> {
     await this.lock.release();
   }
 
+  /** Record a new share and open it. */
+  private async addShare(record: ShareRecord, opened?: KnowledgeBase): Promise<KnowledgeBaseStatus> {
+    await this.registry.upsertShare(record);
+    await this.openShare(record, opened);
+    return this.statusOf(record.id)!;
+  }
+
   private async openShare(record: ShareRecord, opened?: KnowledgeBase): Promise<OpenShare> {
     const kb = opened ?? new KnowledgeBase({ store: this.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)) });
     await kb.ready();
@@ -392,11 +393,6 @@ export class Peer extends EventEmitter<PeerEvents> {
     for (const [id, open] of [...this.shares, ...this.subscriptions]) if (open.kb.discoveryKey.toString('hex') === hex) return id;
     return null;
   }
-}
-
-/** Where a data folder keeps the identity. */
-export function identityFileOf(dataDir: string): string {
-  return path.join(dataDir, 'identity.json');
 }
 
 function messageOf(err: unknown): string {

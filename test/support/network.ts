@@ -1,8 +1,8 @@
 // A local DHT on 127.0.0.1 and peers with their own data folders, for tests that use the real network stack.
 import createTestnet, { type Testnet } from 'hyperdht/testnet.js';
 import { Identity } from '../../src/engine/identity';
-import { saveIdentity } from '../../src/engine/identity-file';
-import { Peer, identityFileOf, type PeerOptions } from '../../src/peer/peer';
+import { identityFileOf, saveIdentity } from '../../src/engine/identity-file';
+import { Peer, type PeerOptions } from '../../src/peer/peer';
 import type { Teardown } from './temp';
 
 /** A loopback DHT testnet, destroyed at teardown. */
