@@ -94,6 +94,13 @@ export async function servePeer(cli: ParsedCommandLine, out: Output, step: (peer
   if (outcome.failure) throw outcome.failure;
 }
 
+/** Why deletions wait for confirmation, by where they came from. */
+const HELD_DELETIONS_CAUSE = {
+  share: 'your folder lost many files',
+  'co-edit': 'another writer deleted many files',
+  mount: 'the author removed many files',
+} as const;
+
 function report(peer: Peer, out: Output): void {
   peer.on('mirror-progress', (id, p) => {
     if (p.phase === 'done') return;
@@ -114,7 +121,7 @@ function report(peer: Peer, out: Output): void {
     if (rejections.length > 20) out.say(`…and ${rejections.length - 20} more entries not written.`);
   });
   peer.on('deletions-held', (id, held) => out.say(
-    `${held.count} deletions in ${id.slice(0, 8)} are waiting for confirmation (${held.side === 'share' ? 'your folder lost many files' : held.side === 'co-edit' ? 'another writer deleted many files' : 'the author removed many files'}). Nothing was deleted.`,
+    `${held.count} deletions in ${id.slice(0, 8)} are waiting for confirmation (${HELD_DELETIONS_CAUSE[held.side]}). Nothing was deleted.`,
     { event: 'deletions-held', id, ...held, paths: held.paths.slice(0, 50) }));
   peer.on('error', (id, message) => out.error(message, { id }));
   peer.paywall.on('unlocked', (id, noteId) => out.say(`Unlocked a paid note of ${id.slice(0, 8)}.`, { event: 'unlocked', id, noteId }));
