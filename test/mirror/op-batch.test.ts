@@ -38,7 +38,45 @@ describe('OpBatch', () => {
     expect(putFiles.mock.calls.map(([inputs]) => inputs.map((input) => input.path))).toEqual([['a.md'], ['b.md'], ['big.pdf'], ['c.md']]);
     expect(await kb.read('big.pdf')).toEqual(Buffer.alloc(100, 3));
   });
+
+  it('fills the next batch while one appends, and holds a third until the first is appended', async () => {
+    const gate = deferred();
+    const putFiles = kb.putFiles.bind(kb);
+    const calls: string[][] = [];
+    vi.spyOn(kb, 'putFiles').mockImplementation(async (inputs) => {
+      calls.push(inputs.map((input) => input.path));
+      if (calls.length === 1) await gate.promise;
+      return putFiles(inputs);
+    });
+    const batch = new OpBatch(kb, 1, 64);
+    await batch.put(file('a.md', 1, 1)); // full: starts appending, and put returns at once
+    let thirdQueued = false;
+    const second = batch.put(file('b.md', 1, 2)).then(() => { thirdQueued = true; });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toEqual([['a.md']]);
+    expect(thirdQueued).toBe(false);
+    gate.resolve();
+    await second;
+    await batch.flush();
+    expect(calls).toEqual([['a.md'], ['b.md']]);
+    expect(await kb.read('b.md')).toEqual(Buffer.alloc(1, 2));
+  });
+
+  it('reports a failed append on the next call, and appends nothing queued after it', async () => {
+    const putFiles = vi.spyOn(kb, 'putFiles').mockRejectedValueOnce(new Error('disk full'));
+    const batch = new OpBatch(kb, 1, 64);
+    await batch.put(file('a.md', 1, 1));
+    await expect(batch.put(file('b.md', 1, 2))).rejects.toThrow('disk full');
+    expect(putFiles).toHaveBeenCalledTimes(1);
+    expect(await kb.stat('b.md', { wait: false })).toBeNull();
+  });
 });
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => { resolve = done; });
+  return { promise, resolve };
+}
 
 describe('readAhead', () => {
   it('reads up to 4 MiB ahead, and always the next file however big', async () => {
