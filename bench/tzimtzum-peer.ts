@@ -240,8 +240,12 @@ async function lazyRead(): Promise<void> {
   const link = parseShareLink(required('link'));
   const key = link.key;
   const id = z32.encode(key);
-  // As a subscription does: the link's view key lets the reader jump to the signed view.
-  const kb = new KnowledgeBase({ store: peer.store, namespace: `subscription/${id}`, key: Buffer.from(key), systemKey: link.view ? Buffer.from(link.view) : null });
+  // As a subscription does: the link's view key lets the reader jump to the signed view, and its tree key
+  // lets it look the note up meanwhile.
+  const kb = new KnowledgeBase({
+    store: peer.store, namespace: `subscription/${id}`, key: Buffer.from(key),
+    systemKey: link.view ? Buffer.from(link.view) : null, treeKey: link.tree ? Buffer.from(link.tree) : null,
+  });
   await kb.ready();
   let connectedAt = 0;
   peer.swarm.once('connection', () => { connectedAt = performance.now(); });

@@ -37,11 +37,12 @@ export function preferFastForward(base: Autobase<unknown>): void {
  * put another view under this knowledge base's name. The view's head is fetched while the signer is
  * checked (the two are independent round trips) but nothing is applied before the check passes.
  */
-export async function jumpToSignedView(base: Autobase<unknown>, store: Corestore, systemKey: Buffer): Promise<void> {
+export async function jumpToSignedView(base: Autobase<unknown>, store: Corestore, systemKey: Buffer, signal: AbortSignal): Promise<void> {
   const internal = base as unknown as InternalAutobase;
   if (typeof internal._runFastForward !== 'function') return;
   const creator = store.get({ key: base.key });
   const system = store.get({ key: systemKey });
+  const stopWaiting = closeOnAbort(signal, creator, system);
   const jump = new FastForward(base, systemKey, { verified: false, minimum: 1 });
   // FastForward memoizes its work: `_runFastForward` below awaits this same download instead of starting over.
   const fetching = jump.upgrade();
@@ -55,27 +56,70 @@ export async function jumpToSignedView(base: Autobase<unknown>, store: Corestore
   } catch {
     // A failed jump leaves the ordinary path: replay, then fast-forward when Autobase sees fit.
   } finally {
+    stopWaiting();
     await jump.close().catch(() => undefined);
     await fetching.catch(() => undefined);
     await Promise.all([creator.close(), system.close()]).catch(() => undefined);
   }
 }
 
+/**
+ * A fresh reader given the file tree's key (from the share link) can look notes up in the signed tree while
+ * the fast-forward runs: the tree is the view's own core, so this reads what the view will hold, signed by
+ * the same key. Resolves to that core once its creator's signer is checked and a peer has shown its
+ * length, or to null (the hint is ignored) when the signer differs or no peer answers in time.
+ */
+export async function openSignedTree(store: Corestore, creatorKey: Buffer, treeKey: Buffer, signal: AbortSignal): Promise<Hypercore | null> {
+  const creator = store.get({ key: creatorKey });
+  const tree = store.get({ key: treeKey });
+  const stopWaiting = closeOnAbort(signal, creator, tree);
+  try {
+    const [creatorManifest, treeManifest] = await Promise.all([manifestOf(creator), manifestOf(tree)]);
+    const signer = creatorManifest?.signers?.[0]?.publicKey;
+    const treeSigners = treeManifest?.signers ?? [];
+    const signed = signer && treeSigners.length === 1 && Buffer.from(treeSigners[0].publicKey).equals(Buffer.from(signer));
+    // The manifest can be stored just before the upgrade that carried it lands.
+    if (signed && tree.length === 0) await nextEvent(tree, 'append');
+    if (signed && tree.length > 0 && !signal.aborted) return tree;
+  } catch {
+    // Closed while waiting, or a storage error: the ordinary path serves the reads.
+  } finally {
+    stopWaiting();
+    await creator.close().catch(() => undefined);
+  }
+  await tree.close().catch(() => undefined);
+  return null;
+}
+
+/** Closes `cores` when `signal` aborts (which ends any wait on them); returns a function that stops listening. */
+function closeOnAbort(signal: AbortSignal, ...cores: Hypercore[]): () => void {
+  const close = () => {
+    for (const core of cores) void core.close().catch(() => undefined);
+  };
+  if (signal.aborted) close();
+  signal.addEventListener('abort', close, { once: true });
+  return () => signal.removeEventListener('abort', close);
+}
+
 /** A remote core's manifest, which arrives with its first upgrade from a peer; null if none came in time. */
 async function manifestOf(core: Hypercore): Promise<Hypercore['manifest']> {
   await core.ready();
-  if (core.manifest) return core.manifest;
   // Replication requests the upgrade on its own; wait for it, bounded.
-  await new Promise<void>((resolve) => {
+  if (!core.manifest) await nextEvent(core, 'manifest');
+  return core.manifest;
+}
+
+/** Resolves on `event`, when the core closes, or after MANIFEST_WAIT_MS, whichever comes first. */
+function nextEvent(core: Hypercore, event: 'manifest' | 'append'): Promise<void> {
+  return new Promise<void>((resolve) => {
     const timer = setTimeout(done, MANIFEST_WAIT_MS);
     function done() {
       clearTimeout(timer);
-      core.off('manifest', done);
+      core.off(event, done);
       core.off('close', done);
       resolve();
     }
-    core.on('manifest', done);
+    core.on(event, done);
     core.on('close', done);
   });
-  return core.manifest;
 }

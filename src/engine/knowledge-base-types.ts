@@ -47,6 +47,8 @@ export interface KnowledgeBaseOptions {
   maxFileBytes?: number;
   /** The signed system core's key, when known: a fresh reader fast-forwards to it before applying anything. */
   systemKey?: Buffer | null;
+  /** The file tree's core key, when known: a fresh reader looks notes up in it until its view has caught up. */
+  treeKey?: Buffer | null;
   /** Substitute reducer, for tests only (e.g. a non-deterministic one the convergence harness must catch). */
   apply?: ApplyFunction;
 }

@@ -13,7 +13,7 @@ import { contentHash } from './content-hash';
 import { encodeOp, type FileVersion, type Op, type WriterRole } from './schema';
 import { readWriters, writerRoleIn, type WriterInfo } from './writers';
 import { WriterDevices } from './writer-devices';
-import { jumpToSignedView, preferFastForward } from './fast-forward';
+import { jumpToSignedView, openSignedTree, preferFastForward } from './fast-forward';
 import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
 import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey, pathOfKey, prefixRange } from './view-keys';
 import type Hypercore from 'hypercore';
@@ -42,6 +42,11 @@ export class KnowledgeBase extends EventEmitter<Events> {
   private upgradeMessage: string | null = null;
   private readonly devices: WriterDevices;
   private writerLogs: Hypercore | null = null;
+  /** The signed file tree named by the link, read while this reader's own view is still empty. */
+  private signedTree: Hyperbee | null = null;
+  private signedTreeOpening: Promise<void> | null = null;
+  /** Ends the waits of the link's hints (for a peer to show the signed view and tree) when this closes. */
+  private readonly hintsAborted = new AbortController();
 
   constructor(opts: KnowledgeBaseOptions) {
     super();
@@ -63,7 +68,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
       update: (_view, changes) => this.onViewUpdate(changes),
     });
     this.devices = new WriterDevices(() => this.view, () => this.emit('devices'));
-    if (opts.systemKey && opts.key) void jumpToSignedView(this.base, this.store, Buffer.from(opts.systemKey));
+    if (opts.systemKey && opts.key) void jumpToSignedView(this.base, this.store, Buffer.from(opts.systemKey), this.hintsAborted.signal);
+    if (opts.treeKey && opts.key) this.signedTreeOpening = this.openSignedTree(Buffer.from(opts.key), Buffer.from(opts.treeKey));
     this.base.on('update', () => {
       this.devices.scheduleRefresh();
       this.emit('update');
@@ -85,6 +91,11 @@ export class KnowledgeBase extends EventEmitter<Events> {
   /** The key of the signed view (Autobase's system core); share links carry it for fast first reads. */
   get systemKey(): Buffer | null {
     return this.base.core.key;
+  }
+
+  /** The key of the view's file tree (its Hyperbee core); share links carry it for a fresh reader's first lookups. */
+  get treeKey(): Buffer | null {
+    return this.view.core.key ?? null;
   }
 
   /** Cores whose peers and traffic belong to this knowledge base (for the swarm's accounting). */
@@ -155,6 +166,27 @@ export class KnowledgeBase extends EventEmitter<Events> {
     return this.base.view;
   }
 
+  /**
+   * Where single lookups read: the view, or, on a fresh reader whose view is still empty, the signed file
+   * tree the link named (the same core, signed by the same key, so it holds what the view is about to).
+   */
+  private get lookupView(): Hyperbee {
+    if (this.signedTree && this.base.view.core.length === 0) return this.signedTree;
+    return this.base.view;
+  }
+
+  private async openSignedTree(creatorKey: Buffer, treeKey: Buffer): Promise<void> {
+    const core = await openSignedTree(this.store, creatorKey, treeKey, this.hintsAborted.signal);
+    if (!core) return;
+    if (this.hintsAborted.signal.aborted || this.base.view.core.length > 0) {
+      await core.close();
+      return;
+    }
+    this.signedTree = new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false });
+    // Notes can be looked up now: whoever waits for news gets a chance to.
+    this.emit('update');
+  }
+
   /** Pull in what connected peers have and bring the view up to date. */
   async update(): Promise<void> {
     await this.base.update();
@@ -172,7 +204,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   /** One file's record, or null. */
   async stat(path: string, opts: { wait?: boolean; timeout?: number } = {}): Promise<FileEntry | null> {
-    const entry = await this.view.get(fileKey(path), opts);
+    const entry = await this.lookupView.get(fileKey(path), opts);
     return entry ? toFileEntry(path, entry.value) : null;
   }
 
@@ -217,7 +249,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   private async mergedText(entry: FileEntry, opts: { wait?: boolean; timeout?: number }): Promise<Buffer> {
-    const merged = await this.view.get(mergedKey(entry.hash), opts);
+    const merged = await this.lookupView.get(mergedKey(entry.hash), opts);
     if (!merged) throw new KnowledgeBaseError('integrity', `"${entry.path}" names a merged text the view does not hold.`);
     return merged.value;
   }
@@ -374,6 +406,9 @@ export class KnowledgeBase extends EventEmitter<Events> {
   async close(): Promise<void> {
     this.devices.close();
     await this.writerLogs?.close();
+    this.hintsAborted.abort();
+    await this.signedTreeOpening;
+    await this.signedTree?.close();
     // The base starts closing first, so an apply cycle waiting for blob bytes, which fails when the blob
     // cores close, is abandoned as part of closing (nothing kept) rather than reported as an apply error.
     const closing = this.base.close();

@@ -1,10 +1,12 @@
 // Share links: how a knowledge base's key travels from its author to a subscriber.
 //
-// Two spellings of one link: `tzimtzum://<key>?view=<view key>&name=<title>` (for chat and the CLI) and
-// `obsidian://tzimtzum?kb=<key>&view=<view key>&name=<title>` (opens Obsidian through its protocol
-// handler). A bare key is accepted too. Keys are 32-byte Hypercore keys in z-base-32, always 52 characters.
-// The optional view key names the knowledge base's signed view, so a fresh reader can jump to it at once
-// instead of replaying the log; the reader checks that the knowledge base's creator signed it.
+// Two spellings of one link: `tzimtzum://<key>?view=<view key>&tree=<tree key>&name=<title>` (for chat and
+// the CLI) and `obsidian://tzimtzum?kb=<key>&view=<view key>&tree=<tree key>&name=<title>` (opens Obsidian
+// through its protocol handler). A bare key is accepted too. Keys are 32-byte Hypercore keys in z-base-32,
+// always 52 characters. The optional view key names the knowledge base's signed view, so a fresh reader can
+// jump to it at once instead of replaying the log; the optional tree key names the core of its file tree,
+// so a fresh reader can look a note up while that jump runs. Both are hints: the reader checks that the
+// knowledge base's creator signed them.
 //
 // Parsing is strict: the key must be canonical lowercase z-base-32 that decodes to exactly 32 bytes, and
 // unknown query parameters are rejected rather than ignored, so a link from a newer version that carries
@@ -18,6 +20,8 @@ export interface ShareLink {
   name?: string;
   /** The key of the signed view (Autobase's system core), a hint for fast first reads. */
   view?: Uint8Array;
+  /** The key of the view's file tree (the Hyperbee core), a hint for a fresh reader's first lookups. */
+  tree?: Uint8Array;
 }
 
 /** Thrown for a link that cannot be parsed or formatted; the message says what is wrong and what a good link looks like. */
@@ -60,6 +64,7 @@ function queryOf(link: ShareLink): string {
   const name = checkedName(link.name);
   const parts: string[] = [];
   if (link.view) parts.push(`view=${encodeKey(link.view)}`);
+  if (link.tree) parts.push(`tree=${encodeKey(link.tree)}`);
   if (name !== undefined) parts.push(`name=${encodeURIComponent(name)}`);
   return parts.join('&');
 }
@@ -84,11 +89,11 @@ export function parseShareLink(text: string): ShareLink {
  * throws `ShareLinkError` like `parseShareLink`.
  */
 export function parseObsidianParams(params: Readonly<Record<string, string | undefined>>): ShareLink {
-  const { action, kb, name, view, ...unknown } = params;
+  const { action, kb, name, view, tree, ...unknown } = params;
   if (action !== undefined && action !== OBSIDIAN_ACTION) throw new ShareLinkError(`The Obsidian link is for "${action}", not for ${OBSIDIAN_ACTION}`);
   rejectUnknown(Object.keys(unknown));
   if (kb === undefined) throw new ShareLinkError('The Obsidian link has no "kb" parameter with the knowledge base key');
-  return withView(withName(decodeKey(kb), name), view);
+  return withHints(withName(decodeKey(kb), name), view, tree);
 }
 
 function parseTzimtzumLink(rest: string): ShareLink {
@@ -97,8 +102,8 @@ function parseTzimtzumLink(rest: string): ShareLink {
   // Some chat apps append a slash when they turn a link into a hyperlink.
   const key = target.endsWith('/') ? target.slice(0, -1) : target;
   const params = parseQuery(query);
-  rejectUnknown([...params.keys()].filter((k) => k !== 'name' && k !== 'view'));
-  return withView(withName(decodeKey(key), params.get('name')), params.get('view'));
+  rejectUnknown([...params.keys()].filter((k) => k !== 'name' && k !== 'view' && k !== 'tree'));
+  return withHints(withName(decodeKey(key), params.get('name')), params.get('view'), params.get('tree'));
 }
 
 function parseObsidianLink(rest: string): ShareLink {
@@ -135,8 +140,12 @@ function rejectUnknown(keys: string[]): void {
   }
 }
 
-function withView(link: ShareLink, view: string | undefined): ShareLink {
-  return view === undefined ? link : { ...link, view: decodeKey(view) };
+function withHints(link: ShareLink, view: string | undefined, tree: string | undefined): ShareLink {
+  return {
+    ...link,
+    ...(view === undefined ? {} : { view: decodeKey(view) }),
+    ...(tree === undefined ? {} : { tree: decodeKey(tree) }),
+  };
 }
 
 function withName(key: Uint8Array, name: string | undefined): ShareLink {

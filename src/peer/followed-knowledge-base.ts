@@ -37,7 +37,7 @@ export interface FollowContext {
  */
 export async function openFollowed(ctx: FollowContext, record: SubscriptionRecord, opened: (open: FollowedKnowledgeBase) => void): Promise<FollowedKnowledgeBase> {
   const { swarm, paywall, peer, opts } = ctx;
-  const kb = new KnowledgeBase({ store: ctx.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)), systemKey: viewKeyOf(record) });
+  const kb = new KnowledgeBase({ store: ctx.store, namespace: record.namespace, key: Buffer.from(z32.decode(record.id)), systemKey: hintedKey(record.view), treeKey: hintedKey(record.tree) });
   await kb.ready();
   kb.on('error', (err) => peer.emit('error', record.id, err.message));
   let mount: Mount | null = null;
@@ -88,10 +88,10 @@ function paidNoteRenderer(paywall: Paywall, kb: KnowledgeBase, next: NoteRendere
   };
 }
 
-/** The view key a subscription was given, if it is a well-formed key (it is only a hint). */
-function viewKeyOf(record: SubscriptionRecord): Buffer | null {
+/** A key a subscription's link gave as a hint, if it is a well-formed key. */
+function hintedKey(text: string | undefined): Buffer | null {
   try {
-    const key = record.view ? Buffer.from(z32.decode(record.view)) : null;
+    const key = text ? Buffer.from(z32.decode(text)) : null;
     return key?.byteLength === 32 ? key : null;
   } catch {
     return null;

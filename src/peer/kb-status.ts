@@ -24,8 +24,12 @@ export function describeKnowledgeBase(id: string, { share, subscription, kb, mou
     role: share ? 'shared' : subscription?.folder ? 'subscribed' : 'seeded',
     title: share?.title ?? subscription?.name ?? id,
     folder: share?.folder ?? subscription?.folder ?? null,
-    // A writer's link names the signed view, so fresh readers can jump to it.
-    link: formatShareLink({ key: z32.decode(id), name: share?.title ?? subscription?.name, view: share ? kb?.systemKey ?? undefined : undefined }),
+    // A writer's link names the signed view and its file tree, so fresh readers can jump to the one and look
+    // notes up in the other meanwhile.
+    link: formatShareLink({
+      key: z32.decode(id), name: share?.title ?? subscription?.name,
+      ...(share && kb ? { view: kb.systemKey ?? undefined, tree: kb.treeKey ?? undefined } : {}),
+    }),
     writable: kb?.writable ?? false,
     version: kb?.version ?? 0,
     files: mount?.fileCount ?? null,

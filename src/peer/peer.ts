@@ -272,6 +272,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     const record: SubscriptionRecord = {
       id, namespace: `subscription/${id}`, folder: resolved, name: parsed.name ?? id.slice(0, 8), mode: opts.mode ?? 'full', paused: false,
       ...(parsed.view ? { view: z32.encode(parsed.view) } : {}),
+      ...(parsed.tree ? { tree: z32.encode(parsed.tree) } : {}),
     };
     await this.registry.upsertSubscription(record);
     await this.openSubscription(record);

@@ -21,6 +21,8 @@ export interface SubscriptionRecord {
   paused: boolean;
   /** The signed view's key from the link (z-base-32), for a fast first sync; a hint, checked when used. */
   view?: string;
+  /** The file tree's key from the link (z-base-32), for a fresh reader's first lookups; a hint, checked when used. */
+  tree?: string;
 }
 
 /** A knowledge base this device wrote before it was lost, restored from peers, waiting for its folder. */

@@ -64,7 +64,7 @@ describe('tzimtzum command', () => {
     const author = serve(['--data', authorData, '--bootstrap', bootstrap, 'share', vault]);
     await eventually(() => author.lines.length > 0, 'the share link', 30_000);
     const link = author.lines[0];
-    expect(link).toMatch(/^tzimtzum:\/\/[a-z0-9]{52}\?view=[a-z0-9]{52}&name=/);
+    expect(link).toMatch(/^tzimtzum:\/\/[a-z0-9]{52}\?view=[a-z0-9]{52}&tree=[a-z0-9]{52}&name=/);
 
     const mountDir = path.join(await teardown.dir(), 'Mounted');
     const reader = serve(['--data', readerData, '--bootstrap', bootstrap, '--json', 'subscribe', link, mountDir]);

@@ -165,22 +165,29 @@ describe('bad links', () => {
   });
 });
 
-describe('the view key', () => {
+describe('the view and tree keys', () => {
   const view = new Uint8Array(32).fill(9);
+  const tree = new Uint8Array(32).fill(7);
 
-  it('travels in both link forms and reads back', () => {
-    for (const link of [formatShareLink({ key: KEY, name: 'Garden', view }), formatObsidianLink({ key: KEY, name: 'Garden', view })]) {
+  it('travel in both link forms and read back', () => {
+    for (const link of [formatShareLink({ key: KEY, name: 'Garden', view, tree }), formatObsidianLink({ key: KEY, name: 'Garden', view, tree })]) {
       const parsed = parseShareLink(link);
       expect(Buffer.from(parsed.view!).equals(Buffer.from(view))).toBe(true);
+      expect(Buffer.from(parsed.tree!).equals(Buffer.from(tree))).toBe(true);
       expect(parsed.name).toBe('Garden');
     }
   });
 
-  it('is optional: links without it parse as before', () => {
-    expect(parseShareLink(formatShareLink({ key: KEY })).view).toBeUndefined();
+  it('are optional: links without them parse as before', () => {
+    const parsed = parseShareLink(formatShareLink({ key: KEY }));
+    expect(parsed.view).toBeUndefined();
+    expect(parsed.tree).toBeUndefined();
+    expect(parseShareLink(formatShareLink({ key: KEY, view })).tree).toBeUndefined();
   });
 
-  it('refuses a view key that is not 32 bytes of z-base-32', () => {
+  it('refuse a key that is not 32 bytes of z-base-32', () => {
     expect(errorOf(() => parseShareLink(`tzimtzum://${KEY_TEXT}?view=abc`)).code).toBe('share-link-invalid');
+    expect(errorOf(() => parseShareLink(`tzimtzum://${KEY_TEXT}?tree=abc`)).code).toBe('share-link-invalid');
+    expect(errorOf(() => parseShareLink(`obsidian://tzimtzum?kb=${KEY_TEXT}&tree=${KEY_TEXT.toUpperCase()}`)).code).toBe('share-link-invalid');
   });
 });
