@@ -6,7 +6,7 @@ import type { EventEmitter } from 'node:events';
 import type Corestore from 'corestore';
 import z32 from 'z32';
 import { KnowledgeBase } from '../engine/knowledge-base';
-import { Mount, type NoteRenderer } from '../mount/mount';
+import { Mount, type MountProgress, type NoteRenderer } from '../mount/mount';
 import type { Swarm } from '../net/swarm';
 import type { Paywall } from '../paywall/paywall';
 import { relayMountEvents, type PeerEvents } from './peer-events';
@@ -61,10 +61,23 @@ export async function openFollowed(ctx: FollowContext, record: SubscriptionRecor
     const summary = await mount.start();
     peer.emit('synced', record.id, summary);
     // Full subscribers also keep the writers' logs, so a writer that lost its device can recover from them;
-    // only after the first sync, which those ~one-block-per-op downloads would otherwise slow down.
-    if (record.mode === 'full') kb.keepWriterLogs();
+    // only once the mount holds the view's files, whose first sync those ~one-block-per-op downloads
+    // would otherwise slow down (a fresh mount's start returns before any data has arrived).
+    if (record.mode === 'full') afterFirstContent(mount, () => kb.keepWriterLogs());
   }
   return open;
+}
+
+/** Runs `then` once the mount has synced a view with something in it: at once, or after a later sync. */
+function afterFirstContent(mount: Mount, then: () => void): void {
+  // An empty Hyperbee is at version 1.
+  if (mount.appliedVersion > 1) return then();
+  const check = (progress: MountProgress): void => {
+    if (progress.phase !== 'done' || mount.appliedVersion <= 1) return;
+    mount.off('progress', check);
+    then();
+  };
+  mount.on('progress', check);
 }
 
 /** Rewrite a subscription's paid notes after a key arrived (the stub becomes the note). */

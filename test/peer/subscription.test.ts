@@ -35,6 +35,11 @@ describe('subscribing', () => {
     await reader.subscribe(shared.link, mountDir);
     await eventually(() => sameTree(vault, mountDir), '1,000 notes on the subscriber', 60_000);
     expect(Object.keys(await tree(mountDir))).toHaveLength(1005);
+    // Once its files are in, a full subscriber keeps the author's log too: a lost device recovers from it.
+    const log = reader.store.get({ key: reader.knowledgeBase(shared.id)!.key });
+    teardown.add(() => log.close());
+    await log.ready();
+    await eventually(() => log.length > 0 && log.contiguousLength === log.length, 'the author\'s whole log on the subscriber', 30_000);
   }, 90_000);
 
   it('reads everything offline after a restart with no peer online', async () => {
