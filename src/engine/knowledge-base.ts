@@ -13,6 +13,7 @@ import { contentHash } from './content-hash';
 import { encodeOp, type FileVersion, type Op, type WriterRole } from './schema';
 import { readWriters, writerRoleIn, type WriterInfo } from './writers';
 import { WriterDevices } from './writer-devices';
+import { keepLogComplete } from './writer-logs';
 import { jumpToSignedView, openSignedTree, preferFastForward } from './fast-forward';
 import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
 import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey, pathOfKey, prefixRange } from './view-keys';
@@ -391,8 +392,9 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   /**
-   * Keep the writers' own logs complete on this device (a live download). Full subscribers and seeders do,
-   * so a writer that lost its device can recover its log from them before writing again.
+   * Keep the writers' own logs complete on this device, in the background while no update is arriving
+   * (`writer-logs.ts`). Full subscribers and seeders do, so a writer that lost its device can recover its
+   * log from them before writing again.
    */
   keepWriterLogs(): void {
     if (this.writerLogs || this.base.writable) return;
@@ -400,7 +402,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     // whole anyway, since every node must be local to be linearized.
     const core = this.store.get({ key: this.base.key });
     this.writerLogs = core;
-    void core.ready().then(() => core.download({ start: 0, end: -1 })).catch(() => undefined);
+    keepLogComplete(core, this);
   }
 
   async close(): Promise<void> {

@@ -31,6 +31,11 @@ it('restores a lost device from a subscriber, then keeps publishing the same kno
   const mountDir = path.join(await teardown.dir('tzimtzum-reader-'), 'KB');
   await reader.subscribe(shared.link, mountDir);
   await eventually(() => sameTree(vault, mountDir), 'the reader in sync');
+  // The reader keeps the author's log in the background once in sync; recovery needs it there.
+  const log = reader.store.get({ key: reader.knowledgeBase(shared.id)!.key });
+  teardown.add(() => log.close());
+  await log.ready();
+  await eventually(() => log.length > 0 && log.contiguousLength === log.length, 'the author\'s log on the reader');
   await lost.close(); // the laptop is gone
 
   const newData = await peerDataDir(teardown, { words, deviceIndex: 0 });
