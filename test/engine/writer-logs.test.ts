@@ -2,10 +2,10 @@
 // in once the knowledge base is quiet, and the tail stays complete afterwards.
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type Corestore from 'corestore';
 import { keepLogComplete, QUIET_MS } from '../../src/engine/writer-logs';
 import { Teardown } from '../support/temp';
 import { eventually } from '../support/network';
+import { linkStores } from '../support/replication';
 
 let teardown: Teardown;
 
@@ -14,25 +14,13 @@ beforeEach(() => {
 });
 afterEach(() => teardown.run());
 
-function replicate(a: Corestore, b: Corestore): void {
-  const left = a.replicate(true);
-  const right = b.replicate(false);
-  left.pipe(right).pipe(left);
-  left.on('error', () => undefined);
-  right.on('error', () => undefined);
-  teardown.add(() => {
-    left.destroy();
-    right.destroy();
-  });
-}
-
 it('waits for a quiet moment before fetching the history, then keeps the log complete', async () => {
   const writerStore = await teardown.store();
   const log = writerStore.get({ name: 'log' });
   await log.ready();
   await log.append(Array.from({ length: 3000 }, (_, i) => Buffer.from(`op ${i}`)));
   const readerStore = await teardown.store();
-  replicate(writerStore, readerStore);
+  teardown.add(linkStores(writerStore, readerStore));
   const copy = readerStore.get({ key: log.key! });
   teardown.add(() => copy.close());
   await copy.ready();
