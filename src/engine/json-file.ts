@@ -20,7 +20,11 @@ export class JsonFile {
 
   /** Replace the contents; writes are serialized (two at once would race on the temp file). */
   write(value: unknown): Promise<void> {
-    const text = JSON.stringify(value);
+    return this.writeText(JSON.stringify(value));
+  }
+
+  /** Replace the contents with JSON text the caller serialized (large files assemble theirs from cached parts). */
+  writeText(text: string): Promise<void> {
     this.writing = this.writing.catch(() => undefined).then(async () => {
       await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
       const temp = `${this.file}.${process.pid}.tmp`;

@@ -34,6 +34,9 @@ export class MountState {
   private readonly collisionKeys = new Map<string, string>();
   // Disk path per knowledge-base path, so a live update finds the files it touches without a scan.
   private readonly disksBySource = new Map<string, string>();
+  // Each file's record as JSON, kept as files come and go: a save joins them instead of serializing the
+  // whole state (10-15 ms at 10,000 files, on the thread that applies live updates; joining takes ~3 ms).
+  private readonly serialized = new Map<string, string>();
   private bytes = 0;
 
   constructor(readonly file: string) {
@@ -54,13 +57,15 @@ export class MountState {
 
   /** Persist (serialized, atomic: temp file then rename). */
   save(): Promise<void> {
-    return this.json.write(this.data);
+    const { version, appliedVersion } = this.data;
+    return this.json.writeText(`{"version":${version},"appliedVersion":${appliedVersion},"files":{${[...this.serialized.values()].join(',')}}}`);
   }
 
   /** Record a file the mount wrote. */
   remember(disk: string, file: MountedFile): void {
     this.forget(disk);
     this.data.files[disk] = file;
+    this.serialized.set(disk, `${JSON.stringify(disk)}:${JSON.stringify(file)}`);
     this.bytes += file.size;
     this.disksBySource.set(file.source, disk);
     const key = collisionKey(disk);
@@ -75,6 +80,7 @@ export class MountState {
     const file = this.data.files[disk];
     if (!file) return;
     delete this.data.files[disk];
+    this.serialized.delete(disk);
     this.bytes -= file.size;
     if (this.disksBySource.get(file.source) === disk) this.disksBySource.delete(file.source);
     const key = this.collisionKeys.get(disk);
