@@ -32,6 +32,13 @@ describe('NodeFolder', () => {
     expect(Buffer.from(await folder.read('plain.md')).toString()).toBe('plain');
   });
 
+  it('reads files whole at any size: empty, small, and larger than it reads in place', async () => {
+    const folder = new NodeFolder(root);
+    const sizes = { 'empty.md': 0, 'small.md': 3000, 'edge.bin': 64 * 1024, 'big.bin': 3 * 1024 * 1024 + 17 };
+    for (const [name, size] of Object.entries(sizes)) await writeFile(path.join(root, name), Buffer.alloc(size, size % 251));
+    for (const [name, size] of Object.entries(sizes)) expect(Buffer.from(await folder.read(name)).equals(Buffer.alloc(size, size % 251))).toBe(true);
+  });
+
   it('answers a missing file with no stat and a read error', async () => {
     const folder = new NodeFolder(root);
     expect(await folder.stat('gone.md')).toBeNull();
