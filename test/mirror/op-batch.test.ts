@@ -62,6 +62,22 @@ describe('OpBatch', () => {
     expect(await kb.read('b.md')).toEqual(Buffer.alloc(1, 2));
   });
 
+  it('reuses copy buffers across batches: one live edit after another allocates none', async () => {
+    const first = new OpBatch(kb, 10, 4096); // a size no other module allocates
+    await first.put(file('warm.md', 10, 1));
+    await first.flush();
+    const allocate = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    for (let i = 0; i < 5; i++) {
+      const batch = new OpBatch(kb, 10, 4096); // as each live edit makes its own
+      await batch.put(file(`edit ${i}.md`, 10, i));
+      await batch.flush();
+    }
+    // Other modules allocate too; a batch's buffer is the one of its byte limit.
+    expect(allocate.mock.calls.filter(([size]) => size === 4096)).toEqual([]);
+    allocate.mockRestore();
+    for (let i = 0; i < 5; i++) expect(await kb.read(`edit ${i}.md`)).toEqual(Buffer.alloc(10, i));
+  });
+
   it('reports a failed append on the next call, and appends nothing queued after it', async () => {
     const putFiles = vi.spyOn(kb, 'putFiles').mockRejectedValueOnce(new Error('disk full'));
     const batch = new OpBatch(kb, 1, 64);
