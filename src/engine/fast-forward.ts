@@ -91,6 +91,45 @@ export async function openSignedTree(store: Corestore, creatorKey: Buffer, treeK
   return null;
 }
 
+/**
+ * The file tree a share link named, for a fresh reader: opened once `openSignedTree` vouches for it, and
+ * used for single lookups only while the reader's own view is still empty.
+ */
+export class SignedTree<Tree extends { close(): Promise<void> }> {
+  private tree: Tree | null = null;
+  private readonly opening: Promise<void>;
+  private readonly caughtUp: () => boolean;
+
+  constructor(opts: {
+    store: Corestore; creatorKey: Buffer; treeKey: Buffer; signal: AbortSignal;
+    /** Wraps the core the way the view is wrapped (same encodings). */
+    open: (core: Hypercore) => Tree;
+    /** Whether the reader's own view has caught up (from then on the hint is not used). */
+    caughtUp: () => boolean;
+    /** Called once lookups can use the tree. */
+    onReady: () => void;
+  }) {
+    this.caughtUp = opts.caughtUp;
+    this.opening = openSignedTree(opts.store, opts.creatorKey, opts.treeKey, opts.signal).then(async (core) => {
+      if (!core) return;
+      if (opts.signal.aborted || opts.caughtUp()) return core.close();
+      this.tree = opts.open(core);
+      opts.onReady();
+    });
+  }
+
+  /** Where a lookup reads: the signed tree until the reader's `view` has caught up, then `view`. */
+  lookupIn(view: Tree): Tree {
+    return this.tree && !this.caughtUp() ? this.tree : view;
+  }
+
+  /** Call after aborting the signal given to the constructor. */
+  async close(): Promise<void> {
+    await this.opening;
+    await this.tree?.close();
+  }
+}
+
 /** Closes `cores` when `signal` aborts (which ends any wait on them); returns a function that stops listening. */
 function closeOnAbort(signal: AbortSignal, ...cores: Hypercore[]): () => void {
   const close = () => {

@@ -14,7 +14,7 @@ import { encodeOp, type FileVersion, type Op, type WriterRole } from './schema';
 import { readWriters, writerRoleIn, type WriterInfo } from './writers';
 import { WriterDevices } from './writer-devices';
 import { keepLogComplete } from './writer-logs';
-import { jumpToSignedView, openSignedTree, preferFastForward } from './fast-forward';
+import { jumpToSignedView, preferFastForward, SignedTree } from './fast-forward';
 import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
 import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey, pathOfKey, prefixRange } from './view-keys';
 import type Hypercore from 'hypercore';
@@ -44,8 +44,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
   private readonly devices: WriterDevices;
   private writerLogs: Hypercore | null = null;
   /** The signed file tree named by the link, read while this reader's own view is still empty. */
-  private signedTree: Hyperbee | null = null;
-  private signedTreeOpening: Promise<void> | null = null;
+  /** The signed file tree named by the link, read while this reader's own view is still empty. */
+  private readonly signedTree: SignedTree<Hyperbee> | null = null;
   /** Ends the waits of the link's hints (for a peer to show the signed view and tree) when this closes. */
   private readonly hintsAborted = new AbortController();
 
@@ -58,7 +58,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     // Keys are compared with Buffer methods throughout; callers may hand over any Uint8Array.
     this.base = new Autobase<Hyperbee>(this.store, opts.key ? Buffer.from(opts.key) : null, {
       valueEncoding: 'binary',
-      open: (viewStore) => new Hyperbee(viewStore.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false }),
+      open: (viewStore) => openTree(viewStore.get({ name: 'view' })),
       apply: (nodes, view, host) => (opts.apply ?? applyNodes)(nodes, view, host, {
         creator: () => this.key,
         // Waits for a peer as long as it takes (giving up would merge differently from other peers); rejects
@@ -70,7 +70,14 @@ export class KnowledgeBase extends EventEmitter<Events> {
     });
     this.devices = new WriterDevices(() => this.view, () => this.emit('devices'));
     if (opts.systemKey && opts.key) void jumpToSignedView(this.base, this.store, Buffer.from(opts.systemKey), this.hintsAborted.signal);
-    if (opts.treeKey && opts.key) this.signedTreeOpening = this.openSignedTree(Buffer.from(opts.key), Buffer.from(opts.treeKey));
+    if (opts.treeKey && opts.key) {
+      this.signedTree = new SignedTree({
+        store: this.store, creatorKey: Buffer.from(opts.key), treeKey: Buffer.from(opts.treeKey), signal: this.hintsAborted.signal, open: openTree,
+        caughtUp: () => this.base.view.core.length > 0,
+        // Notes can be looked up now: whoever waits for news gets a chance to.
+        onReady: () => this.emit('update'),
+      });
+    }
     this.base.on('update', () => {
       this.devices.scheduleRefresh();
       this.emit('update');
@@ -172,20 +179,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
    * tree the link named (the same core, signed by the same key, so it holds what the view is about to).
    */
   private get lookupView(): Hyperbee {
-    if (this.signedTree && this.base.view.core.length === 0) return this.signedTree;
-    return this.base.view;
-  }
-
-  private async openSignedTree(creatorKey: Buffer, treeKey: Buffer): Promise<void> {
-    const core = await openSignedTree(this.store, creatorKey, treeKey, this.hintsAborted.signal);
-    if (!core) return;
-    if (this.hintsAborted.signal.aborted || this.base.view.core.length > 0) {
-      await core.close();
-      return;
-    }
-    this.signedTree = new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false });
-    // Notes can be looked up now: whoever waits for news gets a chance to.
-    this.emit('update');
+    return this.signedTree?.lookupIn(this.base.view) ?? this.base.view;
   }
 
   /** Pull in what connected peers have and bring the view up to date. */
@@ -409,7 +403,6 @@ export class KnowledgeBase extends EventEmitter<Events> {
     this.devices.close();
     await this.writerLogs?.close();
     this.hintsAborted.abort();
-    await this.signedTreeOpening;
     await this.signedTree?.close();
     // The base starts closing first, so an apply cycle waiting for blob bytes, which fails when the blob
     // cores close, is abandoned as part of closing (nothing kept) rather than reported as an apply error.
@@ -427,6 +420,11 @@ export class KnowledgeBase extends EventEmitter<Events> {
     const view = (changes as { get(name: string): { from: number; to: number; shared: number } | undefined } | null)?.get('view');
     if (view && view.shared < view.from) this.emit('truncate', view.shared);
   }
+}
+
+/** The view's B-tree over a core: paths as UTF-8 keys, records as bytes. */
+function openTree(core: Hypercore): Hyperbee {
+  return new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false });
 }
 
 function toFileEntry(path: string, value: Buffer): FileEntry | null {
