@@ -8,7 +8,7 @@ import type { WriterRole } from '../../src/engine/writers';
 import { Swarm } from '../../src/net/swarm';
 import { parseInvite } from '../../src/writers/invite-code';
 import { createPairing, InviteDesk, InviteDeskError, type NewInvite, type RefusalReason } from '../../src/writers/invite-desk';
-import { redeemInvite, RedeemError, waitUntilWritable } from '../../src/writers/join';
+import { DEFAULT_REDEEM_TIMEOUT_MS, redeemInvite, RedeemError, waitUntilWritable } from '../../src/writers/join';
 import { eventually, localTestnet } from '../support/network';
 import { linkStores } from '../support/replication';
 import { Teardown } from '../support/temp';
@@ -17,6 +17,7 @@ import { Teardown } from '../support/temp';
 // one pairing service shared by its invite desk and its redemptions. An invite round trip takes well under
 // a second here, so waits are short.
 const REDEEM_MS = 5_000;
+const WRITABLE_MS = DEFAULT_REDEEM_TIMEOUT_MS;
 
 let teardown: Teardown;
 let testnet: Testnet;
@@ -70,7 +71,9 @@ async function join(dev: Device, code: string, namespace = 'joined/1'): Promise<
   const writerKey = await KnowledgeBase.localWriterKey(dev.store, namespace);
   const { key } = await redeemInvite({ pairing: dev.pairing, code, writerKey, timeoutMs: REDEEM_MS });
   const kb = await openKb(dev, namespace, key);
-  await waitUntilWritable(kb, 10_000);
+  // As long as the app waits. A device added by a second owner (a writer the creator has not yet
+  // acknowledged) sometimes becomes writable only at the creator's next acknowledgement, ~20 s later.
+  await waitUntilWritable(kb, WRITABLE_MS);
   return kb;
 }
 
