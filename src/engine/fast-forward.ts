@@ -3,7 +3,9 @@
 // replaying, which is correct, only slower.
 import type Autobase from 'autobase';
 import FastForward from 'autobase/lib/fast-forward.js';
+import b4a from 'b4a';
 import type Corestore from 'corestore';
+import type Hyperbee from 'hyperbee';
 import type Hypercore from 'hypercore';
 
 interface InternalAutobase {
@@ -37,7 +39,7 @@ export function preferFastForward(base: Autobase<unknown>): void {
  * put another view under this knowledge base's name. The view's head is fetched while the signer is
  * checked (the two are independent round trips) but nothing is applied before the check passes.
  */
-export async function jumpToSignedView(base: Autobase<unknown>, store: Corestore, systemKey: Buffer, signal: AbortSignal): Promise<void> {
+async function jumpToSignedView(base: Autobase<unknown>, store: Corestore, systemKey: Buffer, signal: AbortSignal): Promise<void> {
   const internal = base as unknown as InternalAutobase;
   if (typeof internal._runFastForward !== 'function') return;
   const creator = store.get({ key: base.key });
@@ -47,10 +49,7 @@ export async function jumpToSignedView(base: Autobase<unknown>, store: Corestore
   // FastForward memoizes its work: `_runFastForward` below awaits this same download instead of starting over.
   const fetching = jump.upgrade();
   try {
-    const [creatorManifest, systemManifest] = await Promise.all([manifestOf(creator), manifestOf(system)]);
-    const signer = creatorManifest?.signers?.[0]?.publicKey;
-    const viewSigners = systemManifest?.signers ?? [];
-    if (!signer || viewSigners.length !== 1 || !Buffer.from(viewSigners[0].publicKey).equals(Buffer.from(signer))) return;
+    if (!(await signedLikeCreator(system, creator))) return;
     if (base.closed || base.writable) return;
     await internal._runFastForward(jump);
   } catch {
@@ -69,15 +68,12 @@ export async function jumpToSignedView(base: Autobase<unknown>, store: Corestore
  * the same key. Resolves to that core once its creator's signer is checked and a peer has shown its
  * length, or to null (the hint is ignored) when the signer differs or no peer answers in time.
  */
-export async function openSignedTree(store: Corestore, creatorKey: Buffer, treeKey: Buffer, signal: AbortSignal): Promise<Hypercore | null> {
+async function openSignedTree(store: Corestore, creatorKey: Buffer, treeKey: Buffer, signal: AbortSignal): Promise<Hypercore | null> {
   const creator = store.get({ key: creatorKey });
   const tree = store.get({ key: treeKey });
   const stopWaiting = closeOnAbort(signal, creator, tree);
   try {
-    const [creatorManifest, treeManifest] = await Promise.all([manifestOf(creator), manifestOf(tree)]);
-    const signer = creatorManifest?.signers?.[0]?.publicKey;
-    const treeSigners = treeManifest?.signers ?? [];
-    const signed = signer && treeSigners.length === 1 && Buffer.from(treeSigners[0].publicKey).equals(Buffer.from(signer));
+    const signed = await signedLikeCreator(tree, creator);
     // The manifest can be stored just before the upgrade that carried it lands.
     if (signed && tree.length === 0) await nextEvent(tree, 'append');
     if (signed && tree.length > 0 && !signal.aborted) return tree;
@@ -92,42 +88,51 @@ export async function openSignedTree(store: Corestore, creatorKey: Buffer, treeK
 }
 
 /**
- * The file tree a share link named, for a fresh reader: opened once `openSignedTree` vouches for it, and
- * used for single lookups only while the reader's own view is still empty.
+ * What a share link tells a fresh reader beyond the knowledge base's key: the signed view to jump to, and
+ * the view's file tree to look notes up in meanwhile (used only while the reader's own view is empty).
+ * Both are checked before use; closing ends their waits for a peer.
  */
-export class SignedTree<Tree extends { close(): Promise<void> }> {
-  private tree: Tree | null = null;
+export class LinkHints {
+  private readonly aborted = new AbortController();
+  private tree: Hyperbee | null = null;
   private readonly opening: Promise<void>;
-  private readonly caughtUp: () => boolean;
 
   constructor(opts: {
-    store: Corestore; creatorKey: Buffer; treeKey: Buffer; signal: AbortSignal;
-    /** Wraps the core the way the view is wrapped (same encodings). */
-    open: (core: Hypercore) => Tree;
-    /** Whether the reader's own view has caught up (from then on the hint is not used). */
-    caughtUp: () => boolean;
+    base: Autobase<unknown>; store: Corestore; systemKey: Buffer | null; treeKey: Buffer | null;
+    /** Wraps the tree's core the way the view is wrapped (same encodings). */
+    open: (core: Hypercore) => Hyperbee;
     /** Called once lookups can use the tree. */
-    onReady: () => void;
+    onTreeReady: () => void;
   }) {
-    this.caughtUp = opts.caughtUp;
-    this.opening = openSignedTree(opts.store, opts.creatorKey, opts.treeKey, opts.signal).then(async (core) => {
+    const { signal } = this.aborted;
+    if (opts.systemKey) void jumpToSignedView(opts.base, opts.store, opts.systemKey, signal);
+    const treeKey = opts.treeKey;
+    this.opening = treeKey ? openSignedTree(opts.store, b4a.toBuffer(opts.base.key), treeKey, signal).then(async (core) => {
       if (!core) return;
-      if (opts.signal.aborted || opts.caughtUp()) return core.close();
+      if (signal.aborted) return core.close();
       this.tree = opts.open(core);
-      opts.onReady();
-    });
+      opts.onTreeReady();
+    }) : Promise.resolve();
   }
 
-  /** Where a lookup reads: the signed tree until the reader's `view` has caught up, then `view`. */
-  lookupIn(view: Tree): Tree {
-    return this.tree && !this.caughtUp() ? this.tree : view;
+  /** Where a lookup reads: the signed tree while `view` is still empty (it is the same core), else `view`. */
+  lookupIn(view: Hyperbee): Hyperbee {
+    return this.tree && view.core.length === 0 ? this.tree : view;
   }
 
-  /** Call after aborting the signal given to the constructor. */
   async close(): Promise<void> {
+    this.aborted.abort();
     await this.opening;
     await this.tree?.close();
   }
+}
+
+/** Whether `core` has a single signer, the one that signs the creator's log (each manifest fetched, bounded). */
+async function signedLikeCreator(core: Hypercore, creator: Hypercore): Promise<boolean> {
+  const [creatorManifest, manifest] = await Promise.all([manifestOf(creator), manifestOf(core)]);
+  const signer = creatorManifest?.signers?.[0]?.publicKey;
+  const signers = manifest?.signers ?? [];
+  return !!signer && signers.length === 1 && Buffer.from(signers[0].publicKey).equals(Buffer.from(signer));
 }
 
 /** Closes `cores` when `signal` aborts (which ends any wait on them); returns a function that stops listening. */

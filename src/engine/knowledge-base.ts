@@ -14,9 +14,10 @@ import { encodeOp, type FileVersion, type Op, type WriterRole } from './schema';
 import { readWriters, writerRoleIn, type WriterInfo } from './writers';
 import { WriterDevices } from './writer-devices';
 import { keepLogComplete } from './writer-logs';
-import { jumpToSignedView, preferFastForward, SignedTree } from './fast-forward';
-import { decodeRecord, fileRecordEncoding, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
-import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey, pathOfKey, prefixRange } from './view-keys';
+import { LinkHints, preferFastForward } from './fast-forward';
+import { decodeRecord, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
+import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey } from './view-keys';
+import { changesSince, filesIn, listFiles, toFileEntry } from './view-files';
 import type Hypercore from 'hypercore';
 import { fileKindOf } from './file-kind';
 import { formatBytes } from './format-bytes';
@@ -43,11 +44,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
   private upgradeMessage: string | null = null;
   private readonly devices: WriterDevices;
   private writerLogs: Hypercore | null = null;
-  /** The signed file tree named by the link, read while this reader's own view is still empty. */
-  /** The signed file tree named by the link, read while this reader's own view is still empty. */
-  private readonly signedTree: SignedTree<Hyperbee> | null = null;
-  /** Ends the waits of the link's hints (for a peer to show the signed view and tree) when this closes. */
-  private readonly hintsAborted = new AbortController();
+  /** The signed view and file tree a share link named, for a fresh reader. */
+  private readonly hints: LinkHints | null = null;
 
   constructor(opts: KnowledgeBaseOptions) {
     super();
@@ -69,13 +67,12 @@ export class KnowledgeBase extends EventEmitter<Events> {
       update: (_view, changes) => this.onViewUpdate(changes),
     });
     this.devices = new WriterDevices(() => this.view, () => this.emit('devices'));
-    if (opts.systemKey && opts.key) void jumpToSignedView(this.base, this.store, Buffer.from(opts.systemKey), this.hintsAborted.signal);
-    if (opts.treeKey && opts.key) {
-      this.signedTree = new SignedTree({
-        store: this.store, creatorKey: Buffer.from(opts.key), treeKey: Buffer.from(opts.treeKey), signal: this.hintsAborted.signal, open: openTree,
-        caughtUp: () => this.base.view.core.length > 0,
+    if (opts.key && (opts.systemKey || opts.treeKey)) {
+      this.hints = new LinkHints({
+        base: this.base, store: this.store, open: openTree,
+        systemKey: opts.systemKey ? Buffer.from(opts.systemKey) : null, treeKey: opts.treeKey ? Buffer.from(opts.treeKey) : null,
         // Notes can be looked up now: whoever waits for news gets a chance to.
-        onReady: () => this.emit('update'),
+        onTreeReady: () => this.emit('update'),
       });
     }
     this.base.on('update', () => {
@@ -179,7 +176,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
    * tree the link named (the same core, signed by the same key, so it holds what the view is about to).
    */
   private get lookupView(): Hyperbee {
-    return this.signedTree?.lookupIn(this.base.view) ?? this.base.view;
+    return this.hints?.lookupIn(this.base.view) ?? this.base.view;
   }
 
   /** Pull in what connected peers have and bring the view up to date. */
@@ -204,31 +201,13 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   /** A page of files whose path starts with `prefix`, in path order; pass `next` back as `after`. */
-  async list(opts: { prefix?: string; limit?: number; after?: string } = {}): Promise<{ entries: FileEntry[]; next: string | null }> {
-    const limit = opts.limit ?? 1000;
-    const range = prefixRange(opts.prefix ?? '');
-    if (opts.after !== undefined) {
-      delete range.gte;
-      range.gt = fileKey(opts.after);
-    }
-    const entries: FileEntry[] = [];
-    for await (const entry of this.view.createReadStream({ ...range, limit: limit + 1 })) {
-      const path = pathOfKey(entry.key);
-      const file = path === null ? null : toFileEntry(path, entry.value);
-      if (file) entries.push(file);
-    }
-    const more = entries.length > limit;
-    if (more) entries.length = limit;
-    return { entries, next: more ? entries[entries.length - 1].path : null };
+  list(opts: { prefix?: string; limit?: number; after?: string } = {}): Promise<{ entries: FileEntry[]; next: string | null }> {
+    return listFiles(this.view, opts);
   }
 
   /** Every file, streamed in path order. */
-  async *files(prefix = ''): AsyncGenerator<FileEntry> {
-    for await (const entry of this.view.createReadStream(prefixRange(prefix))) {
-      const path = pathOfKey(entry.key);
-      const file = path === null ? null : toFileEntry(path, entry.value);
-      if (file) yield file;
-    }
+  files(prefix = ''): AsyncGenerator<FileEntry> {
+    return filesIn(this.view, prefix);
   }
 
   /** A file's bytes, verified against the hash in its record. */
@@ -255,21 +234,8 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   /** Everything that changed since `version`, as puts and deletes in path order. */
-  async *changes(since: number): AsyncGenerator<FileChange> {
-    const current = this.view.snapshot();
-    try {
-      for await (const { left, right } of current.createDiffStream(since, prefixRange(''))) {
-        const key = (left ?? right)?.key;
-        const path = key === undefined ? null : pathOfKey(key);
-        if (path === null) continue;
-        const entry = left ? toFileEntry(path, left.value) : null;
-        const previous = right ? toFileEntry(path, right.value) : null;
-        if (entry) yield { type: 'put', path, entry, previous };
-        else if (previous) yield { type: 'delete', path, previous };
-      }
-    } finally {
-      await current.close();
-    }
+  changes(since: number): AsyncGenerator<FileChange> {
+    return changesSince(this.view, since);
   }
 
   /** Write files: bytes first (one batched blob append), then one batched op append. Returns what was written. */
@@ -402,8 +368,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   async close(): Promise<void> {
     this.devices.close();
     await this.writerLogs?.close();
-    this.hintsAborted.abort();
-    await this.signedTree?.close();
+    await this.hints?.close();
     // The base starts closing first, so an apply cycle waiting for blob bytes, which fails when the blob
     // cores close, is abandoned as part of closing (nothing kept) rather than reported as an apply error.
     const closing = this.base.close();
@@ -425,9 +390,4 @@ export class KnowledgeBase extends EventEmitter<Events> {
 /** The view's B-tree over a core: paths as UTF-8 keys, records as bytes. */
 function openTree(core: Hypercore): Hyperbee {
   return new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false });
-}
-
-function toFileEntry(path: string, value: Buffer): FileEntry | null {
-  const record = decodeRecord(fileRecordEncoding, value);
-  return record ? { path, ...record } : null;
 }
