@@ -3,7 +3,8 @@
 // peer, on its swarm, serves both sides.
 import path from 'node:path';
 import type BlindPairing from 'blind-pairing';
-import type { KnowledgeBase } from '../engine/knowledge-base';
+import type Corestore from 'corestore';
+import { KnowledgeBase } from '../engine/knowledge-base';
 import type { WriterInfo, WriterRole } from '../engine/writers';
 import type { Swarm } from '../net/swarm';
 import { createPairing, InviteDesk, type IssuedInvite, type NewInvite } from '../writers/invite-desk';
@@ -17,7 +18,7 @@ export class CoAuthoring {
   readonly desk: InviteDesk;
   private readonly pairing: BlindPairing;
 
-  constructor(swarm: Swarm, dataDir: string) {
+  constructor(private readonly swarm: Swarm, dataDir: string) {
     this.pairing = createPairing(swarm);
     this.desk = new InviteDesk({ pairing: this.pairing, folder: path.join(dataDir, 'writers') });
   }
@@ -48,9 +49,22 @@ export class CoAuthoring {
     return key;
   }
 
-  /** Wait until the owner's add has reached this device. */
-  waitUntilWritable(kb: KnowledgeBase, timeoutMs: number): Promise<void> {
-    return waitUntilWritable(kb, timeoutMs);
+  /**
+   * Open a knowledge base this device was just added to, in the namespace its writer key came from, and
+   * wait on the swarm until the owner's add has arrived; on failure nothing stays open.
+   */
+  async openJoined(store: Corestore, namespace: string, key: Buffer, timeoutMs: number): Promise<KnowledgeBase> {
+    const kb = new KnowledgeBase({ store, namespace, key });
+    await kb.ready();
+    await this.swarm.join(kb);
+    try {
+      await waitUntilWritable(kb, timeoutMs);
+    } catch (err) {
+      await this.swarm.leave(kb.discoveryKey);
+      await kb.close();
+      throw err;
+    }
+    return kb;
   }
 
   /** Close before the swarm: the pairing service's sessions live on the swarm's connections. */

@@ -28,6 +28,7 @@ import { describeKnowledgeBase } from './kb-status';
 import { mountStateFileOf, openFollowed, rerenderPaidNotes, type FollowedKnowledgeBase } from './followed-knowledge-base';
 import { relaySharedFolderEvents, type PeerEvents } from './peer-events';
 import { Paywall } from '../paywall/paywall';
+import { DEFAULT_REDEEM_TIMEOUT_MS } from '../writers/join';
 
 export * from './peer-types';
 export type { PeerEvents } from './peer-events';
@@ -184,7 +185,7 @@ export class Peer extends EventEmitter<PeerEvents> {
    * will write with (never a copied one), then share an empty folder that the knowledge base fills.
    */
   async joinAsWriter(code: string, folder: string, opts: { timeoutMs?: number } = {}): Promise<KnowledgeBaseStatus> {
-    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_REDEEM_TIMEOUT_MS;
     const resolved = path.resolve(folder);
     if (this.recovering) throw new PeerError('recovery-pending', 'Run "tzimtzum recover" on this device before it writes.');
     const present = await fs.readdir(resolved).catch(() => []);
@@ -195,14 +196,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (this.registry.shares.some((share) => share.id === id)) throw new PeerError('already-shared', 'This device already writes this knowledge base.');
     if (this.registry.subscriptions.some((sub) => sub.id === id)) throw new PeerError('already-subscribed', 'This device follows this knowledge base read-only; unsubscribe first, then join as a writer.');
     await fs.mkdir(resolved, { recursive: true });
-    const kb = new KnowledgeBase({ store: this.store, namespace, key });
-    await kb.ready();
-    await this.swarm.join(kb);
-    await this.coAuthoring.waitUntilWritable(kb, timeoutMs).catch(async (err: unknown) => {
-      await this.swarm.leave(kb.discoveryKey);
-      await kb.close();
-      throw err;
-    });
+    const kb = await this.coAuthoring.openJoined(this.store, namespace, key, timeoutMs);
     const title = (await kb.meta({ timeout: 5_000 }).catch(() => null))?.title || id.slice(0, 8);
     const record: ShareRecord = { id, namespace, folder: resolved, title, ignore: [] };
     return this.addShare(record, kb);
