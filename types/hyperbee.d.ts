@@ -24,6 +24,8 @@ declare module 'hyperbee' {
     wait?: boolean;
     timeout?: number;
     update?: boolean;
+    /** Honoured once `honourPreloadOption` ran (src/engine/hyperbee-preload.ts). */
+    preload?: boolean;
   }
   export interface Batch<V> {
     put(key: string, value: V): Promise<void>;
@@ -41,6 +43,8 @@ declare module 'hyperbee' {
   export default class Hyperbee<V = Buffer> extends EventEmitter {
     constructor(core: Hypercore, opts?: { keyEncoding?: string; valueEncoding?: string; extension?: boolean; prefix?: unknown });
     core: Hypercore;
+    /** The lookup extension in use, or null. */
+    extension: import('hyperbee/lib/extension.js').default | null;
     version: number;
     ready(): Promise<void>;
     close(): Promise<void>;
@@ -54,5 +58,22 @@ declare module 'hyperbee' {
     createReadStream(range?: Range, opts?: ReadOptions): AsyncIterable<Entry<V>>;
     createDiffStream(otherVersion: number, range?: Range, opts?: ReadOptions): AsyncIterable<DiffEntry<V>>;
     watch(range?: Range): Watcher;
+  }
+}
+
+// Hyperbee's lookup extension: a reader asks its peers which blocks a lookup needs; they answer with their numbers.
+declare module 'hyperbee/lib/extension.js' {
+  import type Hyperbee from 'hyperbee';
+
+  export default class HyperbeeExtension {
+    constructor(db: Hyperbee);
+    db: Hyperbee;
+    get(version: number, key: Buffer): void;
+    iterator(snapshot: unknown): void;
+    onmessage(buf: Buffer, from: unknown): void;
+    oncache(message: { blocks: number[]; start: number; end: number }, from: unknown): void;
+    onget(message: { version: number; key: Buffer }, from: unknown): void;
+    oniterator(message: unknown, from: unknown): void | Promise<void>;
+    static register<T extends HyperbeeExtension>(this: new (db: Hyperbee) => T, db: Hyperbee): T;
   }
 }

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import Autobase from 'autobase';
 import b4a from 'b4a';
-import Hyperbee from 'hyperbee';
+import type Hyperbee from 'hyperbee';
 import type Corestore from 'corestore';
 import z32 from 'z32';
 import { applyNodes, UpgradeNeeded } from './apply';
@@ -18,6 +18,7 @@ import { LinkHints, preferFastForward } from './fast-forward';
 import { decodeRecord, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
 import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey } from './view-keys';
 import { changesSince, filesIn, listFiles, toFileEntry } from './view-files';
+import { lookup, openViewTree } from './view-tree';
 import type Hypercore from 'hypercore';
 import { fileKindOf } from './file-kind';
 import { formatBytes } from './format-bytes';
@@ -56,7 +57,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     // Keys are compared with Buffer methods throughout; callers may hand over any Uint8Array.
     this.base = new Autobase<Hyperbee>(this.store, opts.key ? Buffer.from(opts.key) : null, {
       valueEncoding: 'binary',
-      open: (viewStore) => openTree(viewStore.get({ name: 'view' })),
+      open: (viewStore) => openViewTree(viewStore.get({ name: 'view' })),
       apply: (nodes, view, host) => (opts.apply ?? applyNodes)(nodes, view, host, {
         creator: () => this.key,
         // Waits for a peer as long as it takes (giving up would merge differently from other peers); rejects
@@ -69,7 +70,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     this.devices = new WriterDevices(() => this.view, () => this.emit('devices'));
     if (opts.key && (opts.systemKey || opts.treeKey)) {
       this.hints = new LinkHints({
-        base: this.base, store: this.store, open: openTree,
+        base: this.base, store: this.store, open: openViewTree,
         systemKey: opts.systemKey ? Buffer.from(opts.systemKey) : null, treeKey: opts.treeKey ? Buffer.from(opts.treeKey) : null,
         // Notes can be looked up now: whoever waits for news gets a chance to.
         onTreeReady: () => this.emit('update'),
@@ -196,7 +197,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   /** One file's record, or null. */
   async stat(path: string, opts: { wait?: boolean; timeout?: number } = {}): Promise<FileEntry | null> {
-    const entry = await this.lookupView.get(fileKey(path), opts);
+    const entry = await lookup(this.lookupView, fileKey(path), opts);
     return entry ? toFileEntry(path, entry.value) : null;
   }
 
@@ -223,7 +224,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   private async mergedText(entry: FileEntry, opts: { wait?: boolean; timeout?: number }): Promise<Buffer> {
-    const merged = await this.lookupView.get(mergedKey(entry.hash), opts);
+    const merged = await lookup(this.lookupView, mergedKey(entry.hash), opts);
     if (!merged) throw new KnowledgeBaseError('integrity', `"${entry.path}" names a merged text the view does not hold.`);
     return merged.value;
   }
@@ -385,9 +386,4 @@ export class KnowledgeBase extends EventEmitter<Events> {
     const view = (changes as { get(name: string): { from: number; to: number; shared: number } | undefined } | null)?.get('view');
     if (view && view.shared < view.from) this.emit('truncate', view.shared);
   }
-}
-
-/** The view's B-tree over a core: paths as UTF-8 keys, records as bytes. */
-function openTree(core: Hypercore): Hyperbee {
-  return new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false });
 }
