@@ -4,6 +4,7 @@
 // Files are written once the bytes are local: writing while downloading made both slower, since file
 // writes and the store's reads and writes share Node's small thread pool.
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
+import { downloadBytes, downloadView } from '../engine/replica-downloads';
 import { waitAtMost } from '../engine/serial';
 
 /**
@@ -11,10 +12,7 @@ import { waitAtMost } from '../engine/serial';
  * is still missing then is fetched on demand by the listing.
  */
 export async function prefetchView(kb: KnowledgeBase, timeoutMs: number): Promise<void> {
-  const core = kb.view.core;
-  if (core.length === 0 || core.contiguousLength >= core.length) return;
-  // A bounded range: `end: -1` would be a live download that never completes.
-  await waitAtMost(core.download({ start: 0, end: core.length }).done().catch(() => undefined), timeoutMs);
+  await waitAtMost(downloadView(kb).catch(() => undefined), timeoutMs);
 }
 
 /** Range downloads of the blob blocks some entries need, started at once and awaited when needed. */
@@ -23,9 +21,8 @@ export class BlobPrefetch {
 
   /** Start one range download per writer's blob core covering `entries` (merged texts live in the view). */
   static start(kb: KnowledgeBase, entries: Iterable<FileEntry>): BlobPrefetch {
-    const refs = [...entries].flatMap((entry) => (entry.blob ? [entry.blob] : []));
     // A failed range is not an error here: a file whose bytes are then missing is reported and retried.
-    return new BlobPrefetch(kb.blobs.downloadMany(refs).catch(() => undefined));
+    return new BlobPrefetch(downloadBytes(kb, entries).catch(() => undefined));
   }
 
   /** Resolves when every range is local (or failed), or after `timeoutMs` (what is missing is retried later). */

@@ -1,6 +1,7 @@
 // A seeding peer keeps a complete replica of a knowledge base (its view and every file's bytes), so others
 // can sync from it while the author is offline.
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
+import { downloadBytes, downloadView } from '../engine/replica-downloads';
 
 /**
  * Keep the replica complete: everything once, then on each update only what changed since the last
@@ -42,13 +43,12 @@ export function keepReplicaComplete(kb: KnowledgeBase): void {
  * files changed after that version. Rejects if something could not be fetched.
  */
 async function downloadFiles(kb: KnowledgeBase, since: number | null): Promise<void> {
-  // A bounded range: `end: -1` would be a live download whose `done()` never resolves.
-  await kb.view.core.download({ start: 0, end: kb.view.core.length }).done();
+  await downloadView(kb);
   const entries: FileEntry[] = [];
   if (since === null) {
     for await (const entry of kb.files()) entries.push(entry);
   } else {
     for await (const change of kb.changes(since)) if (change.type === 'put') entries.push(change.entry);
   }
-  await kb.blobs.downloadMany(entries.flatMap((entry) => (entry.blob ? [entry.blob] : [])));
+  await downloadBytes(kb, entries);
 }
