@@ -4,8 +4,9 @@
 // the reader asks its peers which blocks the lookup needs; a peer that holds the tree walks it locally and
 // answers with their numbers, so the reader requests them all at once and then walks local blocks. The
 // extension's messages come from any peer, so only what a lookup needs is taken from them: answers while a
-// lookup of ours waits, for at most a path's worth of blocks the core has. Range walks are not offered
-// (asking, or serving up to 2,176 blocks a message); a mount downloads the whole view instead.
+// lookup of ours waits, naming at most a path's worth of blocks below the version it asked about. Range
+// walks are neither asked for nor served (up to 2,176 blocks a message): a full mount downloads the whole
+// view, and a lazy one walks it with Hyperbee's preloading.
 import HyperbeeExtension from 'hyperbee/lib/extension.js';
 import Hyperbee, { type Entry, type ReadOptions } from 'hyperbee';
 import type Hypercore from 'hypercore';
@@ -22,14 +23,22 @@ interface NamedBlocks {
   end: number;
 }
 
-/** Hyperbee's lookup extension, taking from peers only the answers to lookups this tree asked for. */
-export class LookupExtension extends HyperbeeExtension {
-  private askedUntil = 0;
-  private askedVersion = 0;
+/** The last lookup asked of peers on a core, whichever of its trees asked. */
+interface Asked {
+  until: number;
+  version: number;
+}
 
+/**
+ * Per core, not per tree: a fresh reader has two trees on its view's core (the view and the link's signed
+ * tree), and a peer's answer reaches whichever registered the extension last, not necessarily the asker.
+ */
+const askedByCore = new WeakMap<object, Asked>();
+
+/** Hyperbee's lookup extension, taking from peers only the answers to lookups asked on this core. */
+export class LookupExtension extends HyperbeeExtension {
   override get(version: number, key: Buffer): void {
-    this.askedUntil = Date.now() + ANSWER_WINDOW_MS;
-    this.askedVersion = version;
+    askedByCore.set(this.sharedCore, { until: Date.now() + ANSWER_WINDOW_MS, version });
     super.get(version, key);
   }
 
@@ -42,17 +51,20 @@ export class LookupExtension extends HyperbeeExtension {
   }
 
   override oncache(message: NamedBlocks, from: unknown): void {
-    if (Date.now() > this.askedUntil) return;
-    const version = this.askedVersion;
-    if (message.blocks.length > MAX_NAMED_BLOCKS || message.blocks.some((seq) => seq >= version)) return;
+    const asked = askedByCore.get(this.sharedCore);
+    if (!asked || Date.now() > asked.until) return;
+    if (message.blocks.length > MAX_NAMED_BLOCKS || message.blocks.some((seq) => seq >= asked.version)) return;
     super.oncache(message, from);
+  }
+
+  /** What every session of the tree's core shares (Hypercore's core behind the session). */
+  private get sharedCore(): object {
+    const session = this.db.core as Hypercore & { core?: object | null };
+    return session.core ?? session;
   }
 }
 
-/**
- * The view's tree over `core`: paths as UTF-8 keys, records as bytes. A fresh reader's signed tree is its
- * view's own core; the tree opened last takes the core's extension messages, and either can answer them.
- */
+/** The view's tree over `core`: paths as UTF-8 keys, records as bytes. */
 export function openViewTree(core: Hypercore): Hyperbee {
   const tree = new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'binary', extension: false });
   tree.extension = LookupExtension.register(tree);

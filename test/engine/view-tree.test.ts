@@ -74,10 +74,10 @@ describe('a lookup in a sparse copy of the view\'s tree', () => {
 });
 
 describe('what peers may make a tree download', () => {
-  /** An extension on a stub tree whose downloads are recorded. */
-  function extension(): { ext: LookupExtension; download: ReturnType<typeof vi.fn> } {
+  /** An extension on a stub tree whose downloads are recorded; trees given the same `core` share it. */
+  function extension(core: object = {}): { ext: LookupExtension; download: ReturnType<typeof vi.fn> } {
     const download = vi.fn();
-    const ext = new LookupExtension({ core: { download, length: 1_000 } } as unknown as Hyperbee);
+    const ext = new LookupExtension({ core: { core, download, length: 1_000 } } as unknown as Hyperbee);
     (ext as unknown as { outgoing: unknown }).outgoing = { broadcast: vi.fn(), send: vi.fn() };
     return { ext, download };
   }
@@ -88,6 +88,18 @@ describe('what peers may make a tree download', () => {
     ext.get(500, Buffer.from('files/a.md'));
     ext.oncache(named([499, 250, 3]), null);
     expect(download).toHaveBeenCalledWith(named([499, 250, 3]));
+  });
+
+  it('takes an answer that reaches another tree of the same core (a fresh reader has two), and only there', () => {
+    const core = {};
+    const asking = extension(core);
+    const answered = extension(core);
+    const elsewhere = extension();
+    asking.ext.get(500, Buffer.from('files/a.md'));
+    elsewhere.ext.oncache(named([7, 8]), null);
+    answered.ext.oncache(named([7, 8]), null);
+    expect(elsewhere.download).not.toHaveBeenCalled();
+    expect(answered.download).toHaveBeenCalledWith(named([7, 8]));
   });
 
   it('ignores blocks nobody asked for', () => {
