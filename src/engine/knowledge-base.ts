@@ -196,7 +196,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
   }
 
   async meta(opts: { wait?: boolean; timeout?: number } = {}): Promise<KnowledgeBaseMeta | null> {
-    const entry = await this.view.get(META_KEY, opts);
+    const entry = await lookup(this.lookupView, META_KEY, opts);
     return entry ? decodeRecord(metaEncoding, entry.value) : null;
   }
 
@@ -330,7 +330,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
 
   /** One buyer's grant for one note, if filed. */
   async grant(buyerTag: Uint8Array, noteId: Uint8Array, opts: { wait?: boolean; timeout?: number } = {}): Promise<Buffer | null> {
-    const entry = await this.view.get(grantKey(buyerTag, noteId), opts);
+    const entry = await lookup(this.lookupView, grantKey(buyerTag, noteId), opts);
     return entry?.value ?? null;
   }
 
