@@ -131,7 +131,8 @@ function report(peer: Peer, out: Output): void {
     if (change.type === 'kept-local') {
       out.say(`${change.path} changed on another writer's device while you edited it here; your edit is merged with theirs (where you both changed the same lines, yours is kept beside it as a conflict copy).`, { event: 'co-edit', id, ...change });
     } else {
-      out.say(`From another writer: ${change.type === 'put' ? 'wrote' : 'removed'} ${change.path}.`, { event: 'co-edit', id, ...change });
+      const code = change.newCode ? ' It now holds code that plugins such as Dataview or Templater run when the note is opened: check it before opening it in Obsidian.' : '';
+      out.say(`From another writer: ${change.type === 'put' ? 'wrote' : 'removed'} ${change.path}.${code}`, { event: 'co-edit', id, ...change });
     }
   });
   peer.on('writer-added', (id, writer) => out.say(`A new writer joined ${id.slice(0, 8)} as ${writer.role === 'owner' ? 'an owner' : 'a co-author'}: ${z32.encode(writer.key)}.`, { event: 'writer-added', id, key: z32.encode(writer.key), role: writer.role }));

@@ -18,6 +18,7 @@ import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
 import { SerialQueue } from '../engine/serial';
 import type { MountFileSystem } from '../mount/file-writer';
 import { checkPath } from '../mount/path-policy';
+import { executableCodeIn } from '../mount/untrusted-code';
 import type { FolderMirror } from './folder-mirror';
 import { IgnoreRules } from './ignore-rules';
 import type { SyncedVersions } from './synced-versions';
@@ -49,8 +50,12 @@ export interface HeldRemovals {
 type Outcome = 'done' | 'unavailable' | 'remove';
 
 type Events = {
-  /** A remote change reached the folder. */
-  written: [{ path: string; type: 'put' | 'delete' }];
+  /**
+   * A remote change reached the folder. `newCode`: the note now holds more code that plugins run when it is
+   * opened (Dataview JS, Templater, run-blocks) than before; co-authors' notes are not neutralized, since
+   * what this folder holds is published back as the user's own text, so the user is told instead.
+   */
+  written: [{ path: string; type: 'put' | 'delete'; newCode?: boolean }];
   /** A remote change met a local edit; the edit is published and merged instead. */
   'kept-local': [path: string];
   /** Another writer deleted more files at once than the threshold: none were removed here. */
@@ -271,7 +276,8 @@ export class CoEditor extends EventEmitter<Events> {
     }
     this.synced.put({ ...remote, path });
     await this.files.write({ path, bytes, mtime: remote.mtime });
-    this.emit('written', { path, type: 'put' });
+    const newCode = remote.kind === 'note' && executableCodeIn(bytes) > (local ? executableCodeIn(local) : 0);
+    this.emit('written', { path, type: 'put', newCode });
     return 'done';
   }
 }

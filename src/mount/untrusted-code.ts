@@ -87,6 +87,12 @@ export function neutralizeExecutableCode(text: string): NeutralizeResult {
   return { text: lines.join('\n'), fences, inline };
 }
 
+/** How many places in a note's bytes (UTF-8) a plugin would run as code: executable fences, Templater tags, inline queries. */
+export function executableCodeIn(bytes: Uint8Array): number {
+  const result = neutralizeExecutableCode(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
+  return result.fences + result.inline;
+}
+
 /** Neutralizes a note's bytes (UTF-8); returns the same array when there was nothing to neutralize. */
 export function neutralizeNoteBytes(bytes: Uint8Array): Uint8Array {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);

@@ -59,8 +59,11 @@ export interface InviteView {
 
 /** What the peer reports about writers, as plain data. */
 export type WriterEvent =
-  /** Another writer's change reached a shared folder; 'kept-local' means it met a local edit and is merged instead. */
-  | { type: 'co-edit'; id: string; path: string; change: 'put' | 'delete' | 'kept-local' }
+  /**
+   * Another writer's change reached a shared folder; 'kept-local' means it met a local edit and is merged
+   * instead. `newCode`: the note now holds more code that plugins run when it is opened than before.
+   */
+  | { type: 'co-edit'; id: string; path: string; change: 'put' | 'delete' | 'kept-local'; newCode: boolean }
   | { type: 'writer-added'; id: string; key: string; role: WriterRole };
 
 /** The writer part of the PeerApi. */
@@ -133,7 +136,7 @@ export class LocalWriterApi implements WriterApi {
 
 /** Forward the peer's writer events as plain data. */
 export function forwardWriterEvents(peer: Peer, emit: (event: WriterEvent) => void): void {
-  peer.on('co-edit', (id, change) => emit({ type: 'co-edit', id, path: change.path, change: change.type }));
+  peer.on('co-edit', (id, change) => emit({ type: 'co-edit', id, path: change.path, change: change.type, newCode: change.newCode === true }));
   peer.on('writer-added', (id, writer) => emit({ type: 'writer-added', id, key: z32.encode(writer.key), role: writer.role }));
 }
 

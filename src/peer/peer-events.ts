@@ -17,8 +17,11 @@ export type PeerEvents = {
   rejected: [id: string, rejections: PathRejection[]];
   /** Mass deletions waiting for confirmation: from this folder ('share'), by the author ('mount') or by another writer ('co-edit'). */
   'deletions-held': [id: string, held: { count: number; paths: string[]; side: 'share' | 'mount' | 'co-edit' }];
-  /** Another writer's change reached a shared folder ('kept-local': it met a local edit, which is merged instead). */
-  'co-edit': [id: string, change: { path: string; type: 'put' | 'delete' | 'kept-local' }];
+  /**
+   * Another writer's change reached a shared folder ('kept-local': it met a local edit, which is merged
+   * instead); `newCode`: the note now holds more code that plugins run than before.
+   */
+  'co-edit': [id: string, change: { path: string; type: 'put' | 'delete' | 'kept-local'; newCode?: boolean }];
   'writer-added': [id: string, writer: { key: Buffer; role: WriterRole }];
   error: [id: string | null, message: string];
 };
@@ -26,7 +29,7 @@ export type PeerEvents = {
 /** A shared folder's publishing, co-editing, held deletions and errors, as the peer's events. */
 export function relaySharedFolderEvents(peer: EventEmitter<PeerEvents>, id: string, folder: SharedFolder): void {
   const { mirror, coEditor } = folder;
-  coEditor.on('written', ({ path, type }) => peer.emit('co-edit', id, { path, type }));
+  coEditor.on('written', (change) => peer.emit('co-edit', id, change));
   coEditor.on('kept-local', (path) => peer.emit('co-edit', id, { path, type: 'kept-local' }));
   coEditor.on('deletions-held', (held) => peer.emit('deletions-held', id, { ...held, side: 'co-edit' }));
   coEditor.on('error', ({ path, message }) => peer.emit('error', id, path ? `${path}: ${message}` : message));

@@ -1,14 +1,15 @@
 // Turns what the peer reports into Notices: restored files, held deletions, rejected paths, errors,
-// progress of long syncs and imports (one Notice updated in place, hidden when done), new writers, and
-// local edits that met another writer's change (gathered briefly, so a burst is one Notice).
+// progress of long syncs and imports (one Notice updated in place, hidden when done), new writers, local
+// edits that met another writer's change, and another writer's notes that now hold code plugins run (both
+// gathered briefly, so a burst is one Notice).
 import { Notice } from 'obsidian';
 import type { PeerEvent } from '../peer/peer-api';
 import type { KnowledgeBaseIndex } from './knowledge-base-index';
 
 /** Progress Notices appear only for work at least this large. */
 const PROGRESS_THRESHOLD = 200;
-/** Edits that met another writer's change within this window are reported together. */
-const MERGE_NOTICE_DELAY_MS = 1000;
+/** Co-editing reports that come within this window (merged edits, code from another writer) share one Notice. */
+const GATHER_NOTICE_DELAY_MS = 1000;
 
 /** What a held set of deletions means for the user, by where the deletions came from. */
 function heldDeletionsMessage(event: Extract<PeerEvent, { type: 'deletions-held' }>, title: string): string {
@@ -26,6 +27,7 @@ function heldDeletionsMessage(event: Extract<PeerEvent, { type: 'deletions-held'
 export class PeerNotices {
   private readonly progress = new Map<string, Notice>();
   private readonly merged = new Map<string, Set<string>>();
+  private readonly newCode = new Map<string, Set<string>>();
   private mergeTimer: number | null = null;
 
   constructor(private readonly index: KnowledgeBaseIndex) {}
@@ -51,7 +53,8 @@ export class PeerNotices {
         this.showProgress(event, title);
         break;
       case 'co-edit':
-        if (event.change === 'kept-local') this.queueMerged(event.id, event.path);
+        if (event.change === 'kept-local') this.queue(this.merged, event.id, event.path);
+        else if (event.newCode) this.queue(this.newCode, event.id, event.path);
         break;
       case 'writer-added':
         new Notice(`${event.role === 'owner' ? 'Another device of yours' : 'A co-author'} joined ${title} as a writer.`, 10_000);
@@ -71,25 +74,40 @@ export class PeerNotices {
     if (this.mergeTimer !== null) window.clearTimeout(this.mergeTimer);
     this.mergeTimer = null;
     this.merged.clear();
+    this.newCode.clear();
   }
 
-  private queueMerged(id: string, path: string): void {
-    const paths = this.merged.get(id) ?? new Set<string>();
+  private queue(gathered: Map<string, Set<string>>, id: string, path: string): void {
+    const paths = gathered.get(id) ?? new Set<string>();
     paths.add(path);
-    this.merged.set(id, paths);
-    this.mergeTimer ??= window.setTimeout(() => this.showMerged(), MERGE_NOTICE_DELAY_MS);
+    gathered.set(id, paths);
+    this.mergeTimer ??= window.setTimeout(() => this.showGathered(), GATHER_NOTICE_DELAY_MS);
   }
 
-  /** Say which notes met another writer's change: the user's edit is merged, or (overlapping) kept as a conflict copy. */
-  private showMerged(): void {
+  private showGathered(): void {
     this.mergeTimer = null;
+    // Notes that met another writer's change: the user's edit is merged, or (overlapping) kept as a conflict copy.
     for (const [id, paths] of this.merged) {
-      const title = `"${this.index.get(id)?.status.title ?? id.slice(0, 8)}"`;
-      const list = [...paths];
-      const which = list.length === 1 ? `"${list[0]}"` : `${list.length} notes (${list.slice(0, 3).map((p) => `"${p}"`).join(', ')}${list.length > 3 ? ', …' : ''})`;
-      new Notice(`${which} in ${title} changed on another writer's device while you edited ${list.length === 1 ? 'it' : 'them'} here. Your edits are merged with theirs; where you both changed the same lines, yours is kept beside the note as a conflict copy.`, 15_000);
+      const { which, them } = this.describe(paths);
+      new Notice(`${which} in ${this.titleOf(id)} changed on another writer's device while you edited ${them} here. Your edits are merged with theirs; where you both changed the same lines, yours is kept beside the note as a conflict copy.`, 15_000);
+    }
+    // Co-authors' notes are the folder's own text, so their code is not neutralized: the user is told instead.
+    for (const [id, paths] of this.newCode) {
+      const { which, them } = this.describe(paths);
+      new Notice(`Another writer of ${this.titleOf(id)} added code to ${which} that plugins such as Dataview or Templater run when a note is opened. Check ${them} before opening ${them} if you are not sure who wrote it.`, 0);
     }
     this.merged.clear();
+    this.newCode.clear();
+  }
+
+  private titleOf(id: string): string {
+    return `"${this.index.get(id)?.status.title ?? id.slice(0, 8)}"`;
+  }
+
+  private describe(paths: Set<string>): { which: string; them: string } {
+    const list = [...paths];
+    const which = list.length === 1 ? `"${list[0]}"` : `${list.length} notes (${list.slice(0, 3).map((p) => `"${p}"`).join(', ')}${list.length > 3 ? ', …' : ''})`;
+    return { which, them: list.length === 1 ? 'it' : 'them' };
   }
 
   private showProgress(event: Extract<PeerEvent, { type: 'progress' }>, title: string): void {

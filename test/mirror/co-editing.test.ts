@@ -94,6 +94,23 @@ describe('a folder shared by two writing devices', () => {
     expect(b.kb.base.local.length).toBe(length);
   });
 
+  it('says when a co-author\'s note brings code that plugins run, and not when that code was already there', async () => {
+    const written: { path: string; type: string; newCode?: boolean }[] = [];
+    b.coEditor.on('written', (change) => written.push(change));
+    const withCode = 'intro\n\n```dataviewjs\ndv.paragraph(1)\n```\n';
+    await write(a, 'q.md', withCode);
+    await eventually(async () => (await read(b, 'q.md')) === withCode, 'the note with code in the second folder');
+    await write(a, 'q.md', `${withCode}more prose\n`);
+    await eventually(async () => (await read(b, 'q.md')) === `${withCode}more prose\n`, 'the edit without new code');
+    await write(a, 'plain.md', 'no code here\n');
+    await eventually(async () => (await read(b, 'plain.md')) === 'no code here\n', 'a note without code');
+    const puts = (file: string) => written.filter((change) => change.path === file && change.type === 'put').map((change) => change.newCode);
+    expect(puts('q.md')).toEqual([true, false]);
+    expect(puts('plain.md')).toEqual([false]);
+    // The code reaches the folder as written: it is the folder's own text, published back as is.
+    expect(await read(b, 'q.md')).toContain('```dataviewjs');
+  });
+
   it('merges edits of different lines made on both devices while they were apart', async () => {
     await write(a, 'n.md', 'one\ntwo\nthree\n');
     await converged('the note on both devices');

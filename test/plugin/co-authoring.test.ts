@@ -145,6 +145,14 @@ describe('two vaults of one author writing one knowledge base', () => {
     await eventually(async () => (await text(aFile('Plans.md'))) === merged && (await text(bFile('Plans.md'))) === merged, 'the merged note in both vaults', 30_000);
   });
 
+  it('warns when another writer adds code that plugins run to a note, and keeps the note as written', async () => {
+    const { a, bFile } = await twoVaults();
+    const withCode = `${PLANS}\n\`\`\`dataviewjs\ndv.paragraph("hi")\n\`\`\`\n`;
+    await a.t.vault.modify(a.t.vault.getFileByPath('Notes/Plans.md')!, withCode);
+    await eventually(async () => (await text(bFile('Plans.md'))) === withCode, 'the note with code in B', 30_000);
+    await eventually(() => notices.some((n) => n.message.startsWith('Another writer of "Garden" added code to "Plans.md"')), 'the code notice', 10_000);
+  });
+
   it('lists both devices and pending invites in the sidebar, and stops a removed device\'s later edits from reaching the owner', async () => {
     const { a, b, aFile, bFile } = await twoVaults();
     await eventually(async () => (await writerRows(a)).length === 2, 'two writers in A');
