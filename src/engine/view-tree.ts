@@ -17,11 +17,8 @@ const ANSWER_WINDOW_MS = 10_000;
 /** Blocks a peer may name for one lookup: a 6-level path names ~20; Hyperbee sends at most 128 a message. */
 const MAX_NAMED_BLOCKS = 128;
 
-interface NamedBlocks {
-  blocks: number[];
-  start: number;
-  end: number;
-}
+/** A peer's answer: the blocks a lookup needs. */
+type NamedBlocks = Parameters<HyperbeeExtension['oncache']>[0];
 
 /** The last lookup asked of peers on a core, whichever of its trees asked. */
 interface Asked {
