@@ -173,16 +173,18 @@ export class BlobStore {
     const id = key.toString('hex');
     let blobs = this.readers.get(id);
     if (!blobs) {
-      blobs = new Hyperblobs(this.store.get({ key }), { blockSize: BLOB_BLOCK_SIZE });
-      this.readers.set(id, blobs);
+      const created = new Hyperblobs(this.store.get({ key }), { blockSize: BLOB_BLOCK_SIZE });
+      this.readers.set(id, created);
+      // Once, when the core opens (registered first, so before any reader continues); not on every read.
+      void created.ready().then(() => keepManyInFlight(created.core), () => undefined);
+      blobs = created;
     }
     await blobs.ready();
-    keepManyInFlight(blobs.core);
     return blobs;
   }
 }
 
-/** Raises a core's floor of block requests in flight per peer (see MIN_BLOCKS_IN_FLIGHT); idempotent. */
+/** Raises a core's floor of block requests in flight per peer (see MIN_BLOCKS_IN_FLIGHT). */
 function keepManyInFlight(core: Hypercore): void {
   const replicator = (core as { replicator?: { inflightRange: [number, number]; setInflightRange(min: number, max: number): void } | null }).replicator;
   if (replicator && replicator.inflightRange[0] < MIN_BLOCKS_IN_FLIGHT) replicator.setInflightRange(MIN_BLOCKS_IN_FLIGHT, MAX_BLOCKS_IN_FLIGHT);
