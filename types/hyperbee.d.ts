@@ -8,6 +8,21 @@ declare module 'hyperbee' {
     key: string;
     value: V;
   }
+  /** One block of the log: a put or a deletion (whose value is null), in append order. */
+  export interface HistoryEntry<V> {
+    type: 'put' | 'del';
+    seq: number;
+    key: string;
+    value: V | null;
+  }
+  export interface HistoryRange {
+    gte?: number;
+    gt?: number;
+    lt?: number;
+    lte?: number;
+    reverse?: boolean;
+    limit?: number;
+  }
   export interface DiffEntry<V> {
     left: Entry<V> | null;
     right: Entry<V> | null;
@@ -53,9 +68,11 @@ declare module 'hyperbee' {
     del(key: string): Promise<void>;
     batch(opts?: { update?: boolean }): Batch<V>;
     sub(prefix: string, opts?: { keyEncoding?: string; valueEncoding?: string; sep?: Uint8Array }): Hyperbee<V>;
-    checkout(version: number): Hyperbee<V>;
+    /** `reuseSession`: read through this tree's own core session, which then needs no closing of its own. */
+    checkout(version: number, opts?: { reuseSession?: boolean }): Hyperbee<V>;
     snapshot(): Hyperbee<V>;
     createReadStream(range?: Range, opts?: ReadOptions): AsyncIterable<Entry<V>>;
+    createHistoryStream(range?: HistoryRange): AsyncIterable<HistoryEntry<V>>;
     createDiffStream(otherVersion: number, range?: Range, opts?: ReadOptions): AsyncIterable<DiffEntry<V>>;
     watch(range?: Range): Watcher;
   }

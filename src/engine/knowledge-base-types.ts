@@ -27,7 +27,7 @@ export interface FileInput {
 
 /** One change between two versions of the view. */
 export type FileChange =
-  | { type: 'put'; path: string; entry: FileEntry; previous: FileEntry | null }
+  | { type: 'put'; path: string; entry: FileEntry }
   | { type: 'delete'; path: string; previous: FileEntry };
 
 /** Errors a caller can act on; `code` is stable, `message` tells the user what to do. */
