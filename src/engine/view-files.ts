@@ -48,7 +48,10 @@ export async function* filesIn(view: Hyperbee, prefix: string): AsyncGenerator<F
  */
 const LOG_READ_MAX_BLOCKS = 512;
 
-/** Everything that changed since `version`, as puts and deletes in path order (read from a snapshot). */
+/**
+ * Everything that changed since `version`, as puts and deletes in path order (read from a snapshot). A file
+ * rewritten with the record it had (moved away and back) may come as a put too: readers compare hashes.
+ */
 export async function* changesSince(view: Hyperbee, since: number): AsyncGenerator<FileChange> {
   const current = view.snapshot();
   try {
