@@ -51,7 +51,8 @@ function summarize(reports: ConvergenceReport[], elapsedMs: number): string {
     `ops that waited over 2 s for bytes from an unreachable writer: ${sum((r) => r.stats.stalled)} ` +
       `(longest ${Math.max(0, ...reports.map((r) => r.stats.longestOpMs))} ms)`,
     `divergent: ${reports.filter((r) => r.divergent).length}, with lost edits: ${reports.filter((r) => r.lost.length > 0).length} ` +
-      `(${sum((r) => r.lost.length)} edits), never settled: ${reports.filter((r) => !r.settled).length}`,
+      `(${sum((r) => r.lost.length)} edits), never settled: ${reports.filter((r) => !r.settled).length}, ` +
+      `compared again after the views first differed: ${reports.filter((r) => r.stats.recompared > 0).length}`,
     failures.length === 0 ? 'all seeds converged with no lost edit' : `failing seeds: ${failures.map((r) => r.seed).join(' ')}`,
   ].join('\n');
 }

@@ -26,6 +26,15 @@ import { DEFAULT_MAX_FILE_BYTES, KnowledgeBaseError, type FileChange, type FileE
 
 export { DEFAULT_MAX_FILE_BYTES, KnowledgeBaseError, type FileChange, type FileEntry, type FileInput, type KnowledgeBaseOptions };
 
+/**
+ * How soon the creator, the only indexer, acknowledges other writers' ops once they stop arriving (Autobase
+ * waits between this and twice this). Only acknowledged ops are signed: final for co-editing, part of the
+ * view a fresh reader jumps to, and what makes a device added by a second owner writable. Autobase's
+ * default (10 s) suits bases with many indexers, where acknowledging costs a round of them; here it is one
+ * small append by the creator.
+ */
+const ACK_INTERVAL_MS = 1_000;
+
 type Events = {
   update: [];
   /** The writers' published devices changed (see `pinnedPeers`). */
@@ -57,6 +66,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     // Keys are compared with Buffer methods throughout; callers may hand over any Uint8Array.
     this.base = new Autobase<Hyperbee>(this.store, opts.key ? Buffer.from(opts.key) : null, {
       valueEncoding: 'binary',
+      ackInterval: ACK_INTERVAL_MS,
       open: (viewStore) => openViewTree(viewStore.get({ name: 'view' })),
       apply: (nodes, view, host) => (opts.apply ?? applyNodes)(nodes, view, host, {
         creator: () => this.key,
@@ -234,7 +244,7 @@ export class KnowledgeBase extends EventEmitter<Events> {
     return (await this.view.get(mergedKey(entry.hash), { wait: false }).catch(() => null)) !== null;
   }
 
-  /** Everything that changed since `version`, as puts and deletes in path order. */
+  /** Everything that changed since `version`, as puts and deletes in path order (see `changesSince`). */
   changes(since: number): AsyncGenerator<FileChange> {
     return changesSince(this.view, since);
   }

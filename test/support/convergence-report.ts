@@ -20,6 +20,8 @@ export interface ConvergenceStats {
   files: number;
   conflictCopies: number;
   convergeMs: number;
+  /** Comparisons repeated because the views differed when first compared (a reorder still in flight). */
+  recompared: number;
   durationMs: number;
   errors: string[];
 }
@@ -54,7 +56,8 @@ export function describeReport(report: ConvergenceReport): string {
     `(${s.edit} edit, ${s.overwrite} overwrite, ${s.create} create, ${s.delete} delete, ${s.rename} rename; ` +
     `${s.busy} turns busy, ${s.unreadable} unreadable; ${s.stalled} stalled, longest ${s.longestOpMs} ms), ` +
     `${s.partitions} partitions, ${s.restarts} restarts, ` +
-    `${s.files} files (${s.conflictCopies} conflict copies), settled in ${s.convergeMs} ms, ${s.durationMs} ms in all` +
+    `${s.files} files (${s.conflictCopies} conflict copies), settled in ${s.convergeMs} ms` +
+    `${s.recompared > 0 ? ` (compared ${s.recompared + 1} times)` : ''}, ${s.durationMs} ms in all` +
     (problems.length > 0 ? ` — ${problems.join(' — ')}` : '');
 }
 
@@ -62,6 +65,6 @@ export function describeReport(report: ConvergenceReport): string {
 export function emptyStats(): ConvergenceStats {
   return {
     acknowledged: 0, create: 0, edit: 0, overwrite: 0, delete: 0, rename: 0, busy: 0, stalled: 0, longestOpMs: 0,
-    unreadable: 0, failedOps: 0, partitions: 0, restarts: 0, files: 0, conflictCopies: 0, convergeMs: 0, durationMs: 0, errors: [],
+    unreadable: 0, failedOps: 0, partitions: 0, restarts: 0, files: 0, conflictCopies: 0, convergeMs: 0, recompared: 0, durationMs: 0, errors: [],
   };
 }

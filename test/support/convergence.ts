@@ -41,6 +41,14 @@ const READ_TIMEOUT_MS = 1000;
 const QUICK_READ_MS = 50;
 const ROUND_WAIT_MS = 2000;
 const SETTLE_MS = 30_000;
+/**
+ * Comparisons after the first one that found the views different. Equal heads are a moment, not quiescence:
+ * the creator's acknowledgement can land while the views are being listed, and indexing reorders the
+ * creator's unindexed tail before the others have that acknowledgement (so conflict copies may be named
+ * differently for a while). A real divergence outlasts settling again; a reorder in flight does not.
+ */
+const RECOMPARISONS = 2;
+const RECOMPARE_PAUSE_MS = 500;
 
 type OpKind = 'create' | 'edit' | 'overwrite' | 'delete' | 'rename';
 
@@ -170,8 +178,12 @@ class ConvergenceRun {
       this.network.healAll();
       await within(Promise.race(this.writers.flatMap((w) => (w.pending ? [w.pending] : []))), ROUND_WAIT_MS);
     }
-    const settled = await this.settle();
-    const report = await this.compare(settled);
+    let report = await this.compare(await this.settle());
+    for (let again = 0; again < RECOMPARISONS && report.divergent; again++) {
+      this.stats.recompared++;
+      await pause(RECOMPARE_PAUSE_MS);
+      report = await this.compare(await this.settle());
+    }
     this.stats.durationMs = Date.now() - started;
     return report;
   }

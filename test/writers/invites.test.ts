@@ -72,7 +72,7 @@ async function join(dev: Device, code: string, namespace = 'joined/1'): Promise<
   const { key } = await redeemInvite({ pairing: dev.pairing, code, writerKey, timeoutMs: REDEEM_MS });
   const kb = await openKb(dev, namespace, key);
   // As long as the app waits. A device added by a second owner (a writer the creator has not yet
-  // acknowledged) sometimes becomes writable only at the creator's next acknowledgement, ~20 s later.
+  // acknowledged) sometimes becomes writable only at the creator's next acknowledgement, 1-2 s later.
   await waitUntilWritable(kb, WRITABLE_MS);
   return kb;
 }
