@@ -1,7 +1,18 @@
 // Reading a BOLT11 string the buyer was handed, before any money moves: both rails check the network,
 // the amount and the expiry locally, so a bad invoice is refused the same way whichever rail pays it.
-import bolt11 from 'bolt11';
+import type Bolt11 from 'bolt11';
 import { PaymentError, type PaymentNetwork } from './payment-rail.js';
+
+let library: Promise<typeof Bolt11> | null = null;
+
+/**
+ * The BOLT11 library, loaded on first use: loading it costs ~100-150 ms (as much as the whole replication
+ * stack), on every start of the plugin and the CLI, and most sessions never read or make an invoice.
+ */
+export function bolt11Library(): Promise<typeof Bolt11> {
+  library ??= import('bolt11').then((module: { default?: typeof Bolt11 } & typeof Bolt11) => module.default ?? module);
+  return library;
+}
 
 /** The facts of a BOLT11 invoice that paying it depends on. */
 export interface DecodedInvoice {
@@ -23,7 +34,8 @@ const DEFAULT_EXPIRY_SECONDS = 3600;
 const HEX_32 = /^[0-9a-f]{64}$/u;
 
 /** Decodes and checks an invoice for `network`; throws `PaymentError('invalid-invoice')` saying what is wrong. */
-export function decodeInvoice(text: string, network: PaymentNetwork): DecodedInvoice {
+export async function decodeInvoice(text: string, network: PaymentNetwork): Promise<DecodedInvoice> {
+  const bolt11 = await bolt11Library();
   const trimmed = typeof text === 'string' ? text.trim().toLowerCase().replace(/^lightning:/u, '') : '';
   let decoded: ReturnType<typeof bolt11.decode>;
   try {

@@ -3,8 +3,7 @@
 // sha256(random preimage), exact amounts, pay once, expiry, and payments that settle some time after
 // they are sent. One ledger is shared by every rail in a process, or by processes through a file.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import bolt11 from 'bolt11';
-import { decodeInvoice } from './bolt11-invoice.js';
+import { bolt11Library, decodeInvoice, type DecodedInvoice } from './bolt11-invoice.js';
 import { LedgerFile } from './ledger-file.js';
 import { emptyState, parseState, settleDue, type LedgerInvoice, type LedgerPayment, type LedgerState } from './ledger-state.js';
 import {
@@ -93,6 +92,7 @@ export class LocalLedger {
     const paymentHash = createHash('sha256').update(preimage).digest('hex');
     // BOLT11 timestamps are whole seconds; rounding here keeps `expiresAt` equal to what the string says.
     const createdAt = Math.floor(this.#now() / 1000) * 1000;
+    const bolt11 = await bolt11Library();
     const unsigned = bolt11.encode(
       {
         network: REGTEST,
@@ -144,7 +144,7 @@ export class LocalLedger {
 
   /** The price and fee of paying `text`, after checking that this ledger issued it and it is still open. */
   async quote(text: string): Promise<PaymentQuote> {
-    const decoded = decodeInvoice(text, 'regtest');
+    const decoded = await decodeInvoice(text, 'regtest');
     return this.#transact((state, now) => {
       const invoice = issuedInvoice(state, decoded);
       if (now >= invoice.expiresAt) throw invoiceExpired(invoice.expiresAt);
@@ -160,7 +160,7 @@ export class LocalLedger {
 
   /** Sends a payment from `wallet`: checks everything first, then debits and puts it in flight. */
   async pay(wallet: string, text: string, options: LedgerPayOptions): Promise<Payment> {
-    const decoded = decodeInvoice(text, 'regtest');
+    const decoded = await decodeInvoice(text, 'regtest');
     return this.#transact((state, now) => {
       const invoice = issuedInvoice(state, decoded);
       if (invoice.paidAt !== null || invoice.paymentId !== null) throw alreadyPaid();
@@ -232,7 +232,7 @@ function nodePrivateKey(wallet: string): Buffer {
 }
 
 // The ledger's own record of a decoded invoice, after checking it was not forged or altered.
-function issuedInvoice(state: LedgerState, decoded: ReturnType<typeof decodeInvoice>): LedgerInvoice {
+function issuedInvoice(state: LedgerState, decoded: DecodedInvoice): LedgerInvoice {
   const invoice = Object.values(state.invoices).find((candidate) => candidate.paymentHash === decoded.paymentHash);
   if (invoice === undefined) {
     throw new PaymentError(

@@ -101,7 +101,7 @@ export class SparkRail implements PaymentRail {
     const created = await this.#call('creating an invoice', (account) =>
       account.createLightningInvoice({ amountSats, memo, expirySeconds }),
     );
-    const decoded = this.#decodeOwn(created.invoice.encodedInvoice);
+    const decoded = await this.#decodeOwn(created.invoice.encodedInvoice);
     if (decoded.amountSats !== amountSats || decoded.paymentHash !== created.invoice.paymentHash) {
       throw new PaymentError(
         'unavailable',
@@ -122,12 +122,12 @@ export class SparkRail implements PaymentRail {
     const request = await this.#call('checking a status', (account) => account.getLightningReceiveRequest(invoiceId));
     if (request === null) throw notFound('invoice', invoiceId);
     const fallbackExpiry =
-      parseTime(request.invoice.expiresAt) === null ? this.#decodeOwn(request.invoice.encodedInvoice).expiresAt : 0;
+      parseTime(request.invoice.expiresAt) === null ? (await this.#decodeOwn(request.invoice.encodedInvoice)).expiresAt : 0;
     return invoiceStatusFrom(request, this.#now(), fallbackExpiry);
   }
 
   async quotePayment(bolt11: string): Promise<PaymentQuote> {
-    const decoded = this.#decodeOpen(bolt11);
+    const decoded = await this.#decodeOpen(bolt11);
     const feeSats = await this.#estimateFee(decoded);
     const { amountSats, paymentHash, expiresAt, memo } = decoded;
     return { amountSats, feeSats, paymentHash, expiresAt, memo };
@@ -135,11 +135,11 @@ export class SparkRail implements PaymentRail {
 
   async pay(bolt11: string, options: PayOptions): Promise<Payment> {
     const { maxFeeSats } = checkPayOptions(options);
-    const decoded = this.#decodeOpen(bolt11);
+    const decoded = await this.#decodeOpen(bolt11);
     const hash = decoded.paymentHash;
     const previous = this.#sends.get(hash);
     if (previous === IN_FLIGHT) throw alreadyPaid();
-    this.#sends.set(hash, IN_FLIGHT); // claimed before the first await, so a concurrent pay is refused
+    this.#sends.set(hash, IN_FLIGHT); // claimed with no await since the check, so a concurrent pay is refused
     let sent: LightningSendRequest;
     let feeSats: number;
     try {
@@ -164,7 +164,7 @@ export class SparkRail implements PaymentRail {
   async paymentStatus(paymentId: string): Promise<Payment> {
     const request = await this.#call('checking a status', (account) => account.getLightningSendRequest(paymentId));
     if (request === null) throw notFound('payment', paymentId);
-    return paymentFrom(request, this.#decodeOwn(request.encodedInvoice), 0);
+    return paymentFrom(request, await this.#decodeOwn(request.encodedInvoice), 0);
   }
 
   async close(): Promise<void> {
@@ -218,16 +218,16 @@ export class SparkRail implements PaymentRail {
   }
 
   // An invoice the buyer wants to pay: valid for this network and not yet expired.
-  #decodeOpen(bolt11: string): DecodedInvoice {
-    const decoded = decodeInvoice(bolt11, this.network);
+  async #decodeOpen(bolt11: string): Promise<DecodedInvoice> {
+    const decoded = await decodeInvoice(bolt11, this.network);
     if (this.#now() >= decoded.expiresAt) throw invoiceExpired(decoded.expiresAt);
     return decoded;
   }
 
   // An invoice the SDK handed back: if it does not decode, the service (not the user) is at fault.
-  #decodeOwn(bolt11: string): DecodedInvoice {
+  async #decodeOwn(bolt11: string): Promise<DecodedInvoice> {
     try {
-      return decodeInvoice(bolt11, this.network);
+      return await decodeInvoice(bolt11, this.network);
     } catch (err) {
       throw new PaymentError('unavailable', 'The Spark wallet service returned an unreadable invoice. Try again later.', {
         cause: err,
