@@ -3,14 +3,15 @@
 // edit (the file differs from its synced version) from a remote one (the view does), and what an edit
 // names as its base, so `apply` can merge it instead of overwriting a co-author's words.
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
-import { JsonFile } from '../engine/json-file';
+import { coalesceDelay, JsonFile } from '../engine/json-file';
 import type { BlobRef, FileKind } from '../engine/schema';
 import type { MirrorBaseline } from './mirror-baseline';
 
 type StoredBlob = [core: string, blockOffset: number, blockLength: number, byteOffset: number, byteLength: number];
 type StoredEntry = [path: string, hash: string, size: number, mtime: number, kind: FileKind, blob: StoredBlob | null, writer: string];
 
-// A stale record only costs a re-check (the folder is compared three ways), so saves of large folders are spaced out.
+// A stale record only costs a re-check (the folder is compared three ways), so saves are spaced out, and
+// more so for large folders (`coalesceDelay`).
 const SAVE_DELAY_MS = 2000;
 
 export class SyncedVersions implements MirrorBaseline {
@@ -110,7 +111,7 @@ export class SyncedVersions implements MirrorBaseline {
     this.timer ??= setTimeout(() => {
       this.timer = null;
       void this.save().catch(() => undefined); // the next save retries; a stale record only costs a re-check
-    }, SAVE_DELAY_MS);
+    }, coalesceDelay(this.entries.size, SAVE_DELAY_MS));
   }
 }
 
