@@ -63,7 +63,7 @@ export async function* changesSince(view: Hyperbee, since: number): AsyncGenerat
         yield { type: 'put', path: entry.path, entry };
         continue;
       }
-      const previous = before ? await before() : null;
+      const previous = await before();
       const gone = previous ? fileAt(key, previous) : null;
       if (gone) yield { type: 'delete', path: gone.path, previous: gone };
     }
@@ -76,7 +76,7 @@ export async function* changesSince(view: Hyperbee, since: number): AsyncGenerat
 interface KeyChange {
   key: string;
   now: Buffer | null;
-  before: (() => Promise<Buffer | null>) | null;
+  before: () => Promise<Buffer | null>;
 }
 
 /**
@@ -95,7 +95,7 @@ async function* changesFromLog(current: Hyperbee, since: number): AsyncGenerator
   // In the tree's own order (bytes of the key), as a diff would yield them.
   const keys = [...latest.keys()].map((key) => Buffer.from(key)).sort((a, b) => Buffer.compare(a, b)).map((key) => key.toString());
   for (const key of keys) {
-    const before = earlier ? async () => (await earlier.get(key))?.value ?? null : null;
+    const before = earlier ? async () => (await earlier.get(key))?.value ?? null : () => Promise.resolve(null);
     yield { key, now: latest.get(key) ?? null, before };
   }
 }

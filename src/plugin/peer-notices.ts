@@ -28,7 +28,7 @@ export class PeerNotices {
   private readonly progress = new Map<string, Notice>();
   private readonly merged = new Map<string, Set<string>>();
   private readonly newCode = new Map<string, Set<string>>();
-  private mergeTimer: number | null = null;
+  private gatherTimer: number | null = null;
 
   constructor(private readonly index: KnowledgeBaseIndex) {}
 
@@ -71,8 +71,8 @@ export class PeerNotices {
   clear(): void {
     for (const notice of this.progress.values()) notice.hide();
     this.progress.clear();
-    if (this.mergeTimer !== null) window.clearTimeout(this.mergeTimer);
-    this.mergeTimer = null;
+    if (this.gatherTimer !== null) window.clearTimeout(this.gatherTimer);
+    this.gatherTimer = null;
     this.merged.clear();
     this.newCode.clear();
   }
@@ -81,11 +81,11 @@ export class PeerNotices {
     const paths = gathered.get(id) ?? new Set<string>();
     paths.add(path);
     gathered.set(id, paths);
-    this.mergeTimer ??= window.setTimeout(() => this.showGathered(), GATHER_NOTICE_DELAY_MS);
+    this.gatherTimer ??= window.setTimeout(() => this.showGathered(), GATHER_NOTICE_DELAY_MS);
   }
 
   private showGathered(): void {
-    this.mergeTimer = null;
+    this.gatherTimer = null;
     // Notes that met another writer's change: the user's edit is merged, or (overlapping) kept as a conflict copy.
     for (const [id, paths] of this.merged) {
       const { which, them } = this.describe(paths);
