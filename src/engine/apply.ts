@@ -11,8 +11,8 @@ import type { Batch } from 'hyperbee';
 import z32 from 'z32';
 import { applyDelete, applyPut, applyRename, type FileOpsContext } from './apply-files';
 import { decodeOp, type AddWriterOp, type BlobRef, type Op, type RemoveWriterOp, type WriterRole } from './schema';
-import { decodeRecord, encodeRecord, metaEncoding, statsEncoding, writerRecordEncoding, type ViewStats, type WriterRecord } from './view-records';
-import { FILE_PREFIX, PEERS_PREFIX, STATS_KEY, META_KEY, grantKey, inviteKey, writerKey } from './view-keys';
+import { decodeRecord, encodeRecord, metaEncoding, skippedOpsEncoding, writerRecordEncoding, type SkippedOps, type WriterRecord } from './view-records';
+import { FILE_PREFIX, PEERS_PREFIX, SKIPPED_KEY, META_KEY, grantKey, inviteKey, writerKey } from './view-keys';
 
 /** The reason given when an op needs a newer Tzimtzum; the knowledge base stops instead of diverging. */
 export class UpgradeNeeded {
@@ -40,7 +40,7 @@ export type ApplyFunction = (nodes: ApplyNode[], view: Hyperbee, host: Host, ctx
 /** Apply a batch of linearized nodes to the view. */
 export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host, ctx: ApplyContext): Promise<void> {
   const batch = view.batch({ update: false });
-  const stats = await readStats(batch);
+  const skipped = new SkipCount(batch);
   const files: FileOpsContext = { batch, readBlob: (ref) => ctx.readBlob(ref), writerLabel: (key) => writerLabel(batch, key) };
   for (const node of nodes) {
     if (node.value === null) continue; // acks carry no op
@@ -51,7 +51,7 @@ export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host,
       return;
     }
     if (decoded.status === 'malformed') {
-      skip(stats, decoded.reason);
+      await skipped.add(decoded.reason);
       continue;
     }
     // A core's key is whatever array its first opener passed (a share link decodes to a Uint8Array), and
@@ -59,18 +59,17 @@ export async function applyNodes(nodes: ApplyNode[], view: Hyperbee, host: Host,
     const writer = b4a.toBuffer(node.from.key);
     const role = await roleOf(batch, writer, ctx.creator());
     if (!role) {
-      skip(stats, 'not a writer');
+      await skipped.add('not a writer');
       continue;
     }
     const op = decoded.op;
     if ((op.type === 'add-writer' || op.type === 'remove-writer') && role !== 'owner') {
-      skip(stats, 'only owners change writers');
+      await skipped.add('only owners change writers');
       continue;
     }
     await applyOp(files, host, ctx, op, writer);
-    stats.applied++;
   }
-  await batch.put(STATS_KEY, encodeRecord(statsEncoding, stats));
+  await skipped.write();
   await batch.flush();
 }
 
@@ -138,15 +137,27 @@ async function writerLabel(batch: Batch<Buffer>, key: Buffer): Promise<string> {
   return name || z32.encode(key).slice(0, 8);
 }
 
-function skip(stats: ViewStats, reason: string): void {
-  stats.skipped++;
-  stats.lastSkipReason = reason;
+/** The cycle's skipped ops, added to the view's count; read and written only in a cycle that skips one. */
+class SkipCount {
+  private counts: SkippedOps | null = null;
+
+  constructor(private readonly batch: Batch<Buffer>) {}
+
+  async add(reason: string): Promise<void> {
+    this.counts ??= await readSkipped(this.batch);
+    this.counts.skipped++;
+    this.counts.lastSkipReason = reason;
+  }
+
+  async write(): Promise<void> {
+    if (this.counts) await this.batch.put(SKIPPED_KEY, encodeRecord(skippedOpsEncoding, this.counts));
+  }
 }
 
-async function readStats(batch: Batch<Buffer>): Promise<ViewStats> {
-  const entry = await batch.get(STATS_KEY);
-  const stats = entry ? decodeRecord(statsEncoding, entry.value) : null;
-  return stats ?? { applied: 0, skipped: 0, lastSkipReason: '' };
+/** The view's count of skipped ops so far. */
+export async function readSkipped(view: Pick<Hyperbee, 'get'> | Batch<Buffer>, opts: { wait?: boolean } = {}): Promise<SkippedOps> {
+  const entry = await view.get(SKIPPED_KEY, opts);
+  return (entry && decodeRecord(skippedOpsEncoding, entry.value)) ?? { skipped: 0, lastSkipReason: '' };
 }
 
 export { FILE_PREFIX };

@@ -7,7 +7,7 @@ import b4a from 'b4a';
 import type Hyperbee from 'hyperbee';
 import type Corestore from 'corestore';
 import z32 from 'z32';
-import { applyNodes, UpgradeNeeded } from './apply';
+import { applyNodes, readSkipped, UpgradeNeeded } from './apply';
 import { BlobStore } from './blob-store';
 import { contentHash } from './content-hash';
 import { encodeOp, type FileVersion, type Op, type WriterRole } from './schema';
@@ -15,8 +15,8 @@ import { readWriters, writerRoleIn, type WriterInfo } from './writers';
 import { WriterDevices } from './writer-devices';
 import { keepLogComplete } from './writer-logs';
 import { LinkHints, preferFastForward } from './fast-forward';
-import { decodeRecord, metaEncoding, statsEncoding, type KnowledgeBaseMeta, type ViewStats } from './view-records';
-import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, STATS_KEY, fileKey, grantKey, inviteKey, mergedKey } from './view-keys';
+import { decodeRecord, metaEncoding, type KnowledgeBaseMeta, type SkippedOps } from './view-records';
+import { GRANTS_PREFIX, META_KEY, PEERS_PREFIX, fileKey, grantKey, inviteKey, mergedKey } from './view-keys';
 import { changesSince, filesIn, listFiles, toFileEntry } from './view-files';
 import { lookup, openViewTree } from './view-tree';
 import type Hypercore from 'hypercore';
@@ -200,9 +200,9 @@ export class KnowledgeBase extends EventEmitter<Events> {
     return entry ? decodeRecord(metaEncoding, entry.value) : null;
   }
 
-  async stats(): Promise<ViewStats> {
-    const entry = await this.view.get(STATS_KEY, { wait: false }).catch(() => null);
-    return (entry && decodeRecord(statsEncoding, entry.value)) ?? { applied: 0, skipped: 0, lastSkipReason: '' };
+  /** How many ops `apply` skipped (malformed, or not allowed to their writer), and why the last one was. */
+  skippedOps(): Promise<SkippedOps> {
+    return readSkipped(this.view, { wait: false }).catch(() => ({ skipped: 0, lastSkipReason: '' }));
   }
 
   /** One file's record, or null. */

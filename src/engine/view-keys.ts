@@ -41,8 +41,8 @@ export function movedKey(path: string): string {
   return MOVED_PREFIX + path;
 }
 
-/** Counters of applied and skipped ops. */
-export const STATS_KEY = 'kb/stats';
+/** The count of skipped ops and the last reason (`SkippedOps`). */
+export const SKIPPED_KEY = 'kb/skipped';
 
 /** The view key of a file path. */
 export function fileKey(path: string): string {

@@ -95,26 +95,27 @@ export const writerRecordEncoding: Encoding<WriterRecord> = {
   },
 };
 
-/** Counters the view keeps about its own history, deterministic like everything else in it. */
-export interface ViewStats {
-  applied: number;
+/**
+ * The ops `apply` skipped (malformed, or from a device that may not make them), deterministic like everything
+ * else in the view. Written only in a cycle that skips one: a record rewritten every cycle would add a
+ * block to the view with every edit, doubling what a full replica downloads for a knowledge base's history.
+ */
+export interface SkippedOps {
   skipped: number;
   lastSkipReason: string;
 }
 
-export const statsEncoding: Encoding<ViewStats> = {
+export const skippedOpsEncoding: Encoding<SkippedOps> = {
   preencode(state, stats) {
-    c.uint.preencode(state, stats.applied);
     c.uint.preencode(state, stats.skipped);
     c.string.preencode(state, stats.lastSkipReason);
   },
   encode(state, stats) {
-    c.uint.encode(state, stats.applied);
     c.uint.encode(state, stats.skipped);
     c.string.encode(state, stats.lastSkipReason);
   },
   decode(state) {
-    return { applied: c.uint.decode(state), skipped: c.uint.decode(state), lastSkipReason: c.string.decode(state) };
+    return { skipped: c.uint.decode(state), lastSkipReason: c.string.decode(state) };
   },
 };
 

@@ -50,7 +50,7 @@ it('skips and counts 10,000 garbage ops without crashing apply or touching the v
     encodeOp({ type: 'meta', title: 'hijacked', description: '', author: '' }),
   ];
   const before = (await kb.list()).entries.map((e) => e.path);
-  const statsBefore = await kb.stats();
+  const skippedBefore = await kb.skippedOps();
 
   const ops: Buffer[] = [];
   let malformed = 0;
@@ -61,19 +61,40 @@ it('skips and counts 10,000 garbage ops without crashing apply or touching the v
   }
   expect(ops).toHaveLength(10_000);
   for (let i = 0; i < ops.length; i += 1000) await kb.appendRaw(ops.slice(i, i + 1000));
-  const stats = await kb.stats();
-  malformed = stats.skipped - statsBefore.skipped;
-  const applied = stats.applied - statsBefore.applied;
+  const skipped = await kb.skippedOps();
+  malformed = skipped.skipped - skippedBefore.skipped;
 
   expect(failed).toBeNull();
   expect(kb.base.closed).toBe(false);
   expect(malformed).toBe(10_000);
-  expect(applied).toBe(0);
   expect((await kb.list()).entries.map((e) => e.path)).toEqual(before);
   expect(await kb.meta()).toBeNull();
   // The base keeps working after the storm.
   await kb.putFiles([{ path: 'after.md', bytes: Buffer.from('still writable'), mtime: 2 }]);
   expect((await kb.read('after.md')).toString()).toBe('still writable');
+});
+
+it('counts skipped ops in the view without a block per edit', async () => {
+  const store = await teardown.store();
+  const kb = new KnowledgeBase({ store, namespace: 'kb/counts' });
+  await kb.ready();
+  teardown.add(() => kb.close());
+  await kb.putFiles([{ path: 'first.md', bytes: Buffer.from('one'), mtime: 1 }]);
+
+  // A clean edit adds its file record and nothing else: no counter is rewritten on every cycle.
+  const beforeEdit = kb.version;
+  await kb.putFiles([{ path: 'second.md', bytes: Buffer.from('two'), mtime: 2 }]);
+  expect(kb.version - beforeEdit).toBe(1);
+  expect(await kb.skippedOps()).toEqual({ skipped: 0, lastSkipReason: '' });
+
+  // A skipped op is counted, with its reason, and later cycles keep the count.
+  await kb.appendRaw([Buffer.from([SCHEMA_VERSION, 250])]);
+  const afterSkip = await kb.skippedOps();
+  expect(afterSkip.skipped).toBe(1);
+  expect(afterSkip.lastSkipReason).not.toBe('');
+  await kb.putFiles([{ path: 'third.md', bytes: Buffer.from('three'), mtime: 3 }]);
+  await kb.appendRaw([Buffer.alloc(0)]);
+  expect((await kb.skippedOps()).skipped).toBe(2);
 });
 
 it('applies a reader\'s replica whatever typed array the writer\'s key was first opened with', async () => {

@@ -65,7 +65,7 @@ it('keeps a hostile knowledge base inside its mount, over the network, reporting
   // Every other entry is reported, except 'a\u0000b.md', which `apply` already skipped as malformed.
   const reported = new Set([...rejected, 'CASE.md', 'Cafe\u0301.md', 'liar.md', 'a\u0000b.md']);
   expect([...HOSTILE_PATHS, 'huge.md', 'liar.md'].filter((p) => !reported.has(p))).toEqual([]);
-  expect((await author.knowledgeBase(shared.id)!.stats()).skipped).toBe(1);
+  expect((await author.knowledgeBase(shared.id)!.skippedOps()).skipped).toBe(1);
   expect(reader.statusOf(shared.id)).toMatchObject({ role: 'subscribed' }); // the peer is alive and well
 });
 
