@@ -3,15 +3,15 @@
 // edit (the file differs from its synced version) from a remote one (the view does), and what an edit
 // names as its base, so `apply` can merge it instead of overwriting a co-author's words.
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
-import { coalesceDelay, JsonFile } from '../engine/json-file';
+import { RecordJournal } from '../engine/record-journal';
 import type { BlobRef, FileKind } from '../engine/schema';
 import type { MirrorBaseline } from './mirror-baseline';
 
 type StoredBlob = [core: string, blockOffset: number, blockLength: number, byteOffset: number, byteLength: number];
 type StoredEntry = [path: string, hash: string, size: number, mtime: number, kind: FileKind, blob: StoredBlob | null, writer: string];
 
-// A stale record only costs a re-check (the folder is compared three ways), so saves are spaced out, and
-// more so for large folders (`coalesceDelay`).
+// A stale record only costs a re-check (the folder is compared three ways), so saves are spaced out. Each
+// save appends only the entries that changed (a `RecordJournal`), whatever the folder's size.
 const SAVE_DELAY_MS = 2000;
 
 export class SyncedVersions implements MirrorBaseline {
@@ -20,14 +20,12 @@ export class SyncedVersions implements MirrorBaseline {
   /** Paths changed since the co-editor last looked: what the mirror publishes may not land as expected. */
   readonly touched = new Set<string>();
   private readonly entries = new Map<string, FileEntry>();
-  // Each entry as stored JSON, kept beside it: a save joins them rather than converting and serializing
-  // 10,000 entries at once, which took tens of ms on the thread that publishes live edits.
-  private readonly serialized = new Map<string, string>();
-  private readonly file: JsonFile;
+  private readonly journal: RecordJournal;
+  private savedVersion = -1;
   private timer: NodeJS.Timeout | null = null;
 
   private constructor(file: string) {
-    this.file = new JsonFile(file);
+    this.journal = new RecordJournal(file);
   }
 
   /**
@@ -36,13 +34,23 @@ export class SyncedVersions implements MirrorBaseline {
    */
   static async open(file: string, kb: KnowledgeBase, opts: { fresh?: boolean } = {}): Promise<SyncedVersions> {
     const synced = new SyncedVersions(file);
-    const stored = (await synced.file.read()) as { version?: number; files?: StoredEntry[] } | null;
-    if (stored && Array.isArray(stored.files)) {
-      synced.version = Number(stored.version) || 0;
-      for (const item of stored.files) {
+    const stored = await synced.journal.load();
+    const legacy = stored.kind === 'legacy' ? (stored.value as { version?: number; files?: unknown } | null) : null;
+    if (stored.kind === 'journal') {
+      synced.version = Number(stored.header.version) || 0;
+      synced.savedVersion = synced.version;
+      for (const item of stored.records.values()) {
+        const entry = fromStored(item);
+        if (entry) synced.entries.set(entry.path, entry);
+      }
+    } else if (legacy && Array.isArray(legacy.files)) {
+      // The whole-file record of earlier versions: read once, then saved as a journal.
+      synced.version = Number(legacy.version) || 0;
+      for (const item of legacy.files) {
         const entry = fromStored(item);
         if (entry) synced.set(entry);
       }
+      await synced.save();
     } else if (!opts.fresh) {
       for await (const entry of kb.files()) synced.set(entry);
       synced.version = kb.version;
@@ -94,24 +102,28 @@ export class SyncedVersions implements MirrorBaseline {
   async save(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.file.writeText(`{"version":${this.version},"files":[${[...this.serialized.values()].join(',')}]}`);
+    if (this.version !== this.savedVersion) {
+      this.journal.setHeader({ version: this.version });
+      this.savedVersion = this.version;
+    }
+    await this.journal.save();
   }
 
   private set(entry: FileEntry): void {
     this.entries.set(entry.path, entry);
-    this.serialized.set(entry.path, JSON.stringify(toStored(entry)));
+    this.journal.set(entry.path, toStored(entry));
   }
 
   private remove(path: string): void {
     this.entries.delete(path);
-    this.serialized.delete(path);
+    this.journal.delete(path);
   }
 
   private saveSoon(): void {
     this.timer ??= setTimeout(() => {
       this.timer = null;
       void this.save().catch(() => undefined); // the next save retries; a stale record only costs a re-check
-    }, coalesceDelay(this.entries.size, SAVE_DELAY_MS));
+    }, SAVE_DELAY_MS);
   }
 }
 

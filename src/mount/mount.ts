@@ -7,7 +7,6 @@
 // touched; remote mass deletions wait for confirmation.
 import { EventEmitter } from 'node:events';
 import type { FileEntry, KnowledgeBase } from '../engine/knowledge-base';
-import { coalesceDelay } from '../engine/json-file';
 import { SerialQueue } from '../engine/serial';
 import { FileWriter, type MountFileSystem } from './file-writer';
 import { MountState, type MountedFile } from './mount-state';
@@ -25,9 +24,9 @@ export * from './mount-types';
 
 const RETRY_MIN_MS = 1000;
 /**
- * Live updates save the mount state at most this often, and less often as it grows (`coalesceDelay`): each
- * save writes every record, and a state older than the disk only costs rewrites at start-up (a file
- * already holding the entry's bytes is not taken for a user's edit).
+ * Live updates save the mount state at most this often (a save appends the files that changed). A state
+ * older than the disk only costs rewrites at start-up: a file already holding the entry's bytes is not
+ * taken for a user's edit.
  */
 const SAVE_COALESCE_MS = 1000;
 const RETRY_MAX_MS = 30_000;
@@ -347,7 +346,7 @@ export class Mount extends EventEmitter<Events> {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       void this.state.save().catch((err: unknown) => this.emit('error', err instanceof Error ? err : new Error(String(err))));
-    }, coalesceDelay(this.state.fileCount, SAVE_COALESCE_MS));
+    }, SAVE_COALESCE_MS);
   }
 
   private writeEntries(plan: Planned[], summary: SyncSummary, opts: { fetch: boolean; prefetch?: BlobPrefetch }): Promise<void> {

@@ -10,6 +10,7 @@ import { checkStoreFolder, findEnclosingVault } from '../engine/data-folder';
 import type { Identity } from '../engine/identity';
 import { identityFileOf, loadIdentity } from '../engine/identity-file';
 import { KnowledgeBase } from '../engine/knowledge-base';
+import { RecordJournal } from '../engine/record-journal';
 import { acquireStoreLock, type StoreLock } from '../engine/store-lock';
 import { storeStorage } from '../engine/store-storage';
 import type { FolderMirror } from '../mirror/folder-mirror';
@@ -284,7 +285,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       await open.mount?.close();
       await open.kb.close();
     }
-    await fs.rm(mountStateFileOf(this.dataDir, id), { force: true });
+    await RecordJournal.remove(mountStateFileOf(this.dataDir, id));
     await this.registry.remove(id);
   }
 

@@ -1,8 +1,8 @@
-// State files in the data folder: replaced whole and atomically, and saved less often as they grow.
+// Small state files in the data folder: replaced whole and atomically.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceDelay, JsonFile } from '../../src/engine/json-file';
+import { JsonFile } from '../../src/engine/json-file';
 import { Teardown } from '../support/temp';
 
 const teardown = new Teardown();
@@ -23,15 +23,5 @@ describe('JsonFile', () => {
     const file = new JsonFile(path.join(await teardown.dir('tzimtzum-json-'), 'state.json'));
     await fs.writeFile(file.file, '{"files": [');
     await expect(file.read()).rejects.toThrow(SyntaxError);
-  });
-});
-
-describe('coalesceDelay', () => {
-  it('keeps the minimum for small states, grows with the records, and stops at 30 s', () => {
-    expect(coalesceDelay(0, 1000)).toBe(1000);
-    expect(coalesceDelay(1000, 1000)).toBe(1000);
-    expect(coalesceDelay(10_000, 1000)).toBe(5000);
-    expect(coalesceDelay(20_000, 2000)).toBe(10_000);
-    expect(coalesceDelay(1_000_000, 1000)).toBe(30_000);
   });
 });

@@ -22,7 +22,7 @@ async function mount(opts: Partial<MountOptions> = {}): Promise<Mount> {
 }
 
 async function disk(dir = root): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>; // a file may be called "__proto__"
   const walk = async (rel: string) => {
     for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
@@ -228,6 +228,21 @@ describe('Mount with a hostile knowledge base', () => {
     // Ties on the NFC name go to the smaller source by code units: the decomposed spelling here.
     expect(files['Café.md']).toBe('nfd');
     expect(summary.rejected.map((r) => [r.path, r.reason]).sort()).toEqual([['Caf\u00e9.md', 'collision'], ['note.md', 'collision']]);
+  });
+
+  it('mounts files named like built-in object properties as ordinary files, across a restart', async () => {
+    const names = ['__proto__', 'constructor', 'hasOwnProperty', 'valueOf'];
+    await kb.putFiles(names.map((name) => note(name, `file ${name}`)));
+    const first = new Mount({ kb, root, stateFile: path.join(dataDir, 'mount.json') });
+    const summary = await first.start();
+    expect(summary.written).toBe(4);
+    expect(summary.restored).toEqual([]);
+    expect(await disk()).toEqual(Object.fromEntries(names.map((name) => [name, `file ${name}`])));
+    expect(names.every((name) => first.owns(name))).toBe(true);
+    expect(first.owns('toString')).toBe(false);
+    await first.close();
+    const second = await mount();
+    expect(await second.reconcile()).toMatchObject({ written: 0, unchanged: 4, restored: [] });
   });
 
   it('never follows a symbolic link planted inside the mount', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Testnet } from 'hyperdht/testnet.js';
 import { Teardown } from '../support/temp';
@@ -68,6 +68,8 @@ describe('the swarm', () => {
     expect(reader.swarm.connections).toBeGreaterThan(0);
     expect(reader.statusOf(shared.id)!.network!.peers).toBeGreaterThan(0);
     await reader.unsubscribe(shared.id);
+    // The mount's state (its snapshot and its log) goes with the subscription.
+    expect(await readdir(path.join(reader.dataDir, 'mounts'))).toEqual([]);
     await eventually(() => reader.swarm.connections === 0, 'the connection to close', 10_000);
   });
 });
