@@ -117,7 +117,8 @@ function parseObsidianLink(rest: string): InviteCode {
   const [target = '', query] = splitOnce(rest, '?');
   const action = target.replace(/^\/\//u, '').replace(/\/$/u, '');
   if (action !== OBSIDIAN_ACTION) throw new InviteCodeError(`The Obsidian link opens "${action}", not ${OBSIDIAN_ACTION}`);
-  const params: Record<string, string> = {};
+  // No prototype: a "__proto__" parameter is then a key like any other, and refused as unknown.
+  const params = Object.create(null) as Record<string, string>;
   for (const pair of query === undefined || query === '' ? [] : query.split('&')) {
     const [rawKey = '', rawValue = ''] = splitOnce(pair, '=');
     const key = percentDecode(rawKey);

@@ -100,6 +100,7 @@ describe('strict parsing', () => {
     expect(errorOf(() => parseInvite(`tzimtzum://invite/${CODE}?role=owner`)).message).toMatch(/carry none/);
     expect(errorOf(() => parseInvite(`obsidian://tzimtzum?invite=${CODE}&role=owner`)).message).toMatch(/"role"/);
     expect(errorOf(() => parseInvite(`obsidian://tzimtzum?invite=${CODE}&invite=${CODE}`)).message).toMatch(/twice/);
+    expect(errorOf(() => parseInvite(`obsidian://tzimtzum?invite=${CODE}&__proto__=x`)).message).toMatch(/"__proto__"/);
     expect(errorOf(() => parseInvite(`tzimtzum://invite/${CODE}#x`)).message).toMatch(/fragment/);
     expect(errorOf(() => parseInvite(`https://example.org/invite/${CODE}`)).message).toMatch(/"https:" links are not writer invites/);
     expect(errorOf(() => parseObsidianInviteParams({ action: 'other', invite: CODE })).message).toMatch(/for "other"/);
