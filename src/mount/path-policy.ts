@@ -109,6 +109,43 @@ export function checkPath(path: string, limits: Partial<PathLimits> = {}): PathV
   return { ok: true, path: nfc };
 }
 
+/** Longest folder name made from a title, in UTF-8 bytes: readable, and room for " 999" and a mount root. */
+const MAX_TITLE_FOLDER_BYTES = 120;
+// Separators, what Windows refuses in names, and what breaks Obsidian's links (`#`, `^`, `[`, `]`).
+const NOT_IN_FOLDER_NAMES = /[\\/<>:"|?*#^[\]]/gu;
+const CONTROL_OR_BIDI = new RegExp(`${CONTROL.source}|${BIDI.source}|${LONE_SURROGATE.source}`, 'gu');
+
+/**
+ * A folder name for a knowledge base, made from its title, which its author chose and which is as hostile
+ * as its paths: one name that `checkPath` accepts, as close to the title as that allows (`fallback` when
+ * nothing of it is left).
+ */
+export function folderNameFor(title: string, fallback = 'Knowledge base'): string {
+  const cleaned = String(title).replace(CONTROL_OR_BIDI, '').normalize('NFC')
+    .replace(NOT_IN_FOLDER_NAMES, ' ')
+    .replace(/\s+/gu, ' ')
+    .replace(/^[.\s]+/u, '');
+  const name = truncateUtf8(cleaned, MAX_TITLE_FOLDER_BYTES).replace(/[.\s]+$/u, '');
+  if (name === '') return fallback;
+  // A reserved device name (`CON`), a short name (`GIT~1`) or a look-alike of a dot folder (`．obsidian`)
+  // stays readable behind the fallback's words.
+  for (const candidate of [name, `${fallback} ${name}`]) if (checkPath(candidate).ok) return candidate;
+  return fallback;
+}
+
+/** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes, never splitting a character. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char, 'utf8');
+    if (bytes > maxBytes) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
 /** The key (NFKD, case-folded) two entries share when they would land on the same file on a case-insensitive or normalizing file system. */
 export function collisionKey(path: string): string {
   return foldPath(path.normalize('NFC'));

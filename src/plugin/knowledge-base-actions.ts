@@ -2,6 +2,7 @@
 // Notice that says what happened or what to do. Commands, menus, the sidebar view and the protocol
 // handler all call these.
 import { Notice, TFile, TFolder, normalizePath, type App, type TAbstractFile } from 'obsidian';
+import { folderNameFor } from '../mount/path-policy';
 import { formatObsidianLink, formatShareLink, parseObsidianParams, parseShareLink } from '../net/share-link';
 import type { KnowledgeBasePreview, PeerApi } from '../peer/peer-api';
 import { ConfirmModal } from './confirm-modal';
@@ -192,8 +193,7 @@ export class KnowledgeBaseActions {
 
   /** `<mount root>/<title>`, with a number added when that folder is taken. */
   private freeMountFolder(title: string): string {
-    const safe = title.replace(/[\\/:*?"<>|#^[\]]/gu, ' ').replace(/^[.\s]+/u, '').replace(/\s+/gu, ' ').trim() || 'Knowledge base';
-    const base = normalizePath(`${this.ctx.settings().mountRoot}/${safe}`);
+    const base = normalizePath(`${this.ctx.settings().mountRoot}/${folderNameFor(title)}`);
     for (let n = 1; n < 1000; n++) {
       const candidate = n === 1 ? base : `${base} ${n}`;
       if (!this.ctx.app.vault.getAbstractFileByPath(candidate)) return candidate;

@@ -5,6 +5,7 @@ import {
   checkPath,
   collisionKey,
   DEFAULT_PATH_LIMITS,
+  folderNameFor,
   PathEscapeError,
   type PathRejectionReason,
   resolveCollisions,
@@ -12,6 +13,7 @@ import {
   screenPaths,
 } from '../../src/mount/path-policy.js';
 import { judgePath } from './path-oracle.js';
+import { seededRandom, testSeed } from '../support/temp.js';
 
 function reasonFor(p: string, limits = {}): PathRejectionReason | 'accepted' {
   const verdict = checkPath(p, limits);
@@ -289,6 +291,49 @@ interface RegressionCase {
   note: string;
   reason?: PathRejectionReason;
 }
+
+describe('folderNameFor (a subscription\'s folder, named after a title its author chose)', () => {
+  it('keeps a plain title as it is, in NFC', () => {
+    expect(folderNameFor('Garden of Forking Paths')).toBe('Garden of Forking Paths');
+    expect(folderNameFor('Cafe\u0301 notes')).toBe('Café notes');
+    expect(folderNameFor('日本語のノート')).toBe('日本語のノート');
+  });
+
+  it('turns separators and characters Windows or Obsidian links refuse into spaces, and drops controls and bidi marks', () => {
+    expect(folderNameFor('Notes: 2026 / Q1 [draft] #1')).toBe('Notes 2026 Q1 draft 1');
+    expect(folderNameFor('..\\..\\.obsidian/\u202eplugins\u0007')).toBe('obsidian plugins');
+    expect(folderNameFor('Evil\u202egnp.md')).toBe('Evilgnp.md');
+    expect(folderNameFor('Ends with dots... ')).toBe('Ends with dots');
+  });
+
+  it('keeps a reserved or look-alike name readable behind the fallback\'s words, and falls back when nothing is left', () => {
+    expect(folderNameFor('CON')).toBe('Knowledge base CON');
+    expect(folderNameFor('nul.txt')).toBe('Knowledge base nul.txt');
+    expect(folderNameFor('GIT~1')).toBe('Knowledge base GIT~1');
+    expect(folderNameFor('．obsidian')).toBe('Knowledge base ．obsidian');
+    for (const nothing of ['', '   ', '...', '\u0000\u202e', '/', '\ud800']) expect(folderNameFor(nothing)).toBe('Knowledge base');
+  });
+
+  it('caps the name at 120 UTF-8 bytes without splitting a character', () => {
+    const name = folderNameFor('é'.repeat(200));
+    expect(Buffer.byteLength(name, 'utf8')).toBe(120);
+    expect(name).toBe('é'.repeat(60));
+    expect(Buffer.byteLength(folderNameFor('🌱'.repeat(100)), 'utf8')).toBeLessThanOrEqual(120);
+  });
+
+  it('always gives one name the path policy and the independent oracle accept', () => {
+    const random = seededRandom(testSeed('folder-name'));
+    const alphabet = ['a', 'Z', ' ', '.', '/', '\\', ':', '*', '?', '"', '<', '>', '|', '#', '^', '[', ']', '~', '1', 'CON', 'aux', 'lpt1',
+      '\u0000', '\u001f', '\u007f', '\u0085', '\u200b', '\u200d', '\u202e', '\u2066', '\ufeff', '\ud800', '\udfff', '．', '\u2024', 'İ', 'ß', 'e\u0301', '🌱', '日'];
+    for (let i = 0; i < 3000; i++) {
+      const title = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const name = folderNameFor(title);
+      expect(name.includes('/'), JSON.stringify(title)).toBe(false);
+      expect(checkPath(name).ok, JSON.stringify(title)).toBe(true);
+      expect(judgePath(name).safe, JSON.stringify(title)).toBe(true);
+    }
+  });
+});
 
 describe('regression fixtures', () => {
   const fixture = JSON.parse(readFileSync(new URL('../fixtures/path-policy/regressions.json', import.meta.url), 'utf8')) as { cases: RegressionCase[] };

@@ -25,11 +25,16 @@ const AUTHOR_FILES = {
   'Private/Diary.md': 'not shared\n',
 };
 
-/** Share `Research` from vault A through its folder menu and the share modal; returns the obsidian:// link. */
-async function shareResearch(a: PluginVault): Promise<string> {
+/** Share `Research` from vault A through its folder menu and the share modal (titled `title` when given); returns the obsidian:// link. */
+async function shareResearch(a: PluginVault, title?: string): Promise<string> {
   const folder = a.t.vault.getAbstractFileByPath('Research');
   if (!(folder instanceof TFolder)) throw new Error('no Research folder');
   await openFileMenu(a.t.app, folder).item('Share folder as knowledge base').click();
+  if (title !== undefined) {
+    const input = a.t.app.bodyEl.find('.modal-container').find('input') as HTMLInputElement;
+    input.value = title;
+    input.trigger('input');
+  }
   modalButton(a.t, 'Share').click();
   await eventually(() => notices.some((n) => n.message.includes('is shared')), 'the share notice');
   const link = /obsidian:\/\/tzimtzum\?\S+/.exec(notices.find((n) => n.message.includes('is shared'))!.message)?.[0];
@@ -38,10 +43,10 @@ async function shareResearch(a: PluginVault): Promise<string> {
 }
 
 /** Open the link in vault B, confirm in the modal (optionally choosing lazy and code), wait for the subscription. */
-async function subscribeThroughLink(b: PluginVault, link: string, opts: { lazy?: boolean; allowCode?: boolean } = {}): Promise<void> {
+async function subscribeThroughLink(b: PluginVault, link: string, opts: { lazy?: boolean; allowCode?: boolean; title?: string } = {}): Promise<void> {
   expect(await b.t.app.handleProtocolUrl(link)).toBe(true);
   const modal = b.t.app.bodyEl.find('.modal-container');
-  expect(modal.textContent).toContain('Research');
+  expect(modal.textContent).toContain(opts.title ?? 'Research');
   expect(modal.textContent).toContain('3 files');
   if (opts.lazy) {
     const select = modal.find('select') as HTMLSelectElement;
@@ -148,6 +153,16 @@ describe('sharing from one vault and subscribing from another', () => {
     await b.t.app.handleProtocolUrl(await shareResearch(a));
     expect(b.t.app.bodyEl.find('.modal-container')).toBeNull();
     expect(notices.some((n) => n.message.includes('which you share'))).toBe(true);
+  });
+
+  it('names the mount folder after the title only as far as the path policy allows', async () => {
+    // The title is the author's choice: named "CON", the folder would be a device on Windows.
+    const a = await pluginVault(teardown, testnet, { files: AUTHOR_FILES });
+    const b = await pluginVault(teardown, testnet);
+    await subscribeThroughLink(b, await shareResearch(a, 'CON'), { title: 'CON' });
+    const folder = path.join(b.vaultDir, 'Knowledge bases', 'Knowledge base CON');
+    await eventually(async () => (await readFile(path.join(folder, 'Topics/Idea.md'), 'utf8').catch(() => '')) === 'An idea\n', 'the initial sync');
+    expect(await readdir(path.join(b.vaultDir, 'Knowledge bases'))).toEqual(['Knowledge base CON']);
   });
 
   it('publishes a note edited outside Obsidian when the vault reports it', async () => {
