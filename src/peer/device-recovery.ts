@@ -9,6 +9,7 @@ import { KnowledgeBase } from '../engine/knowledge-base';
 import { waitAtMost } from '../engine/serial';
 import type { Swarm } from '../net/swarm';
 import type { RecoveredRecord, Registry } from './registry';
+import { shownTitle } from './shown-text';
 
 /** The marker of a pending recovery, in the data folder. */
 export function recoveryMarkerOf(dataDir: string): string {
@@ -57,7 +58,7 @@ export async function recoverKnowledgeBase(opts: { store: Corestore; swarm: Swar
     if (kb.base.local.length === 0) return null; // peers follow this namespace, but this device wrote nothing there
     await bounded(kb.update());
     const meta = await kb.meta({ timeout: timeoutMs }).catch(() => null);
-    return { id: kb.id, namespace, title: meta?.title ?? kb.id.slice(0, 8) };
+    return { id: kb.id, namespace, title: shownTitle(meta?.title ?? '') || kb.id.slice(0, 8) };
   } finally {
     await swarm.leave(kb.discoveryKey);
     await kb.close();

@@ -6,6 +6,7 @@ import { KnowledgeBase, type FileEntry } from '../engine/knowledge-base';
 import { parseShareLink } from '../net/share-link';
 import type { Peer } from './peer';
 import { PeerApiError } from './peer-api-error';
+import { shownDescription, shownTitle } from './shown-text';
 
 /** What a subscriber is shown before following a knowledge base. */
 export interface KnowledgeBasePreview {
@@ -67,7 +68,9 @@ async function summarize(id: string, kb: KnowledgeBase, deadline: number, maxFil
     }
     after = page.next;
   }
-  return { id, title: meta.title, description: meta.description, author: meta.author, files, bytes, complete };
+  return {
+    id, title: shownTitle(meta.title), description: shownDescription(meta.description), author: shownTitle(meta.author), files, bytes, complete,
+  };
 }
 
 /** Resolves on the knowledge base's next update or after `ms`, leaving no listener or timer behind. */

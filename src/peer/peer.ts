@@ -26,6 +26,7 @@ import { FileWriter } from '../mount/file-writer';
 import { CoAuthoring, type IssuedInvite, type NewInvite, type WriterInfo, type WriterRole } from './co-authoring';
 import { SharedFolder } from './shared-folder';
 import { describeKnowledgeBase } from './kb-status';
+import { shownTitle } from './shown-text';
 import { mountStateFileOf, openFollowed, rerenderPaidNotes, type FollowedKnowledgeBase } from './followed-knowledge-base';
 import { relaySharedFolderEvents, type PeerEvents } from './peer-events';
 import { Paywall } from '../paywall/paywall';
@@ -198,7 +199,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (this.registry.subscriptions.some((sub) => sub.id === id)) throw new PeerError('already-subscribed', 'This device follows this knowledge base read-only; unsubscribe first, then join as a writer.');
     await fs.mkdir(resolved, { recursive: true });
     const kb = await this.coAuthoring.openJoined(this.store, namespace, key, timeoutMs);
-    const title = (await kb.meta({ timeout: 5_000 }).catch(() => null))?.title || id.slice(0, 8);
+    const title = shownTitle((await kb.meta({ timeout: 5_000 }).catch(() => null))?.title ?? '') || id.slice(0, 8);
     const record: ShareRecord = { id, namespace, folder: resolved, title, ignore: [] };
     return this.addShare(record, kb);
   }

@@ -1,0 +1,31 @@
+// Text a knowledge base's author chose (its title, description, author name) as this device shows and
+// stores it: the same rules wherever it comes from, a preview before subscribing or a base just joined.
+
+/** How much of a title (or an author's name) and of a description is shown. */
+const MAX_TITLE_CHARS = 200;
+const MAX_DESCRIPTION_CHARS = 2000;
+// Bidi controls reorder what follows them, so a title could read as something else; other controls,
+// separators and private-use or lone surrogate code points have nothing to show.
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+const LINE_BREAK = /\r\n?|[\n\u2028\u2029]/gu;
+const UNSHOWABLE = /[\p{Cc}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/gu;
+
+/** A title or a name: one line, no bidi or control characters, runs of spaces collapsed, at most 200 characters. */
+export function shownTitle(text: string): string {
+  return capped(clean(text, ' ').replace(/ {2,}/gu, ' '), MAX_TITLE_CHARS);
+}
+
+/** A description: as `shownTitle`, but its line breaks kept and at most 2,000 characters. */
+export function shownDescription(text: string): string {
+  return capped(clean(text, '\n'), MAX_DESCRIPTION_CHARS);
+}
+
+function clean(text: string, lineBreak: string): string {
+  return String(text).replace(BIDI_CONTROL, '').replace(LINE_BREAK, lineBreak).replace(/\t/gu, ' ')
+    .replace(UNSHOWABLE, (c) => (c === lineBreak ? c : '')).trim();
+}
+
+function capped(text: string, maxChars: number): string {
+  const chars = Array.from(text);
+  return chars.length > maxChars ? `${chars.slice(0, maxChars).join('')}…` : text;
+}
