@@ -1,4 +1,5 @@
-// Subscribing over a local DHT: initial sync, offline reads, serving from replicas, reconnection, lazy mounts.
+// Subscribing over a local DHT: the preview, initial sync, offline reads, serving from replicas, reconnection,
+// lazy mounts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { sameTree, tree } from '../support/folders';
 import { eventually, localTestnet, openPeer, peerDataDir } from '../support/network';
 import { generateVault } from '../support/vault-generator';
 import type { Peer } from '../../src/peer/peer';
+import { previewKnowledgeBase } from '../../src/peer/kb-preview';
 
 let teardown: Teardown;
 let testnet: Testnet;
@@ -25,6 +27,30 @@ async function closeLater(peer: Peer): Promise<void> {
 }
 
 describe('subscribing', () => {
+  it('shows a preview\'s title and description without bidi or control characters, counted and capped', async () => {
+    const vault = await teardown.dir('tzimtzum-vault-');
+    await writeFile(path.join(vault, 'a.md'), 'a');
+    await writeFile(path.join(vault, 'b.md'), 'bb');
+    const author = await openPeer(teardown, testnet);
+    const shared = await author.share(vault, { title: 'Plain' });
+    // Metadata written past the author's own checks, as a hostile writer could.
+    await author.knowledgeBase(shared.id)!.appendOps([{
+      type: 'meta',
+      title: 'Invoice\u202efdp.exe\u0007\r\nfrom\t\u2066the bank\u2069',
+      description: `First line\r\nsecond\u202e line\u0000\n${'x'.repeat(3000)}`,
+      author: 'Someone\u200f\u0085',
+    }]);
+    const reader = await openPeer(teardown, testnet);
+
+    const preview = await previewKnowledgeBase(reader, shared.link);
+    expect(preview.title).toBe('Invoicefdp.exe from the bank');
+    expect(preview.author).toBe('Someone');
+    expect(preview.description.startsWith('First line\nsecond line\nxxx')).toBe(true);
+    expect(Array.from(preview.description)).toHaveLength(2001);
+    expect(preview.description.endsWith('…')).toBe(true);
+    expect(preview).toMatchObject({ files: 2, bytes: 3, complete: true });
+  });
+
   it('syncs a 1,000-note knowledge base with attachments byte-identical', async () => {
     const vault = await teardown.dir('tzimtzum-vault-');
     generateVault(vault, { notes: 1000, seed: 7, binaries: 5 });
