@@ -120,15 +120,7 @@ export class TzimtzumSettingTab extends PluginSettingTab {
           await this.ctx.save();
         }));
     }
-    new Setting(containerEl)
-      .setName('Largest fee (sats)')
-      .setDesc('The most the wallet may spend on network fees for one purchase.')
-      .addText((text) => text.setValue(String(settings.maxFeeSats)).onChange(async (value) => {
-        const parsed = Number.parseInt(value, 10);
-        if (!Number.isSafeInteger(parsed) || parsed < 0) return;
-        settings.maxFeeSats = parsed;
-        await this.ctx.save();
-      }));
+    this.numberSetting(containerEl, 'Largest fee (sats)', 'The most the wallet may spend on network fees for one purchase.', 'maxFeeSats', 0);
   }
 
   private identitySection(containerEl: HTMLElement): void {
@@ -164,11 +156,19 @@ export class TzimtzumSettingTab extends PluginSettingTab {
     }, (err: unknown) => status.setDesc(`Could not read the identity: ${messageOf(err)}`));
   }
 
-  private numberSetting(containerEl: HTMLElement, name: string, desc: string, key: 'maxFileMegabytes' | 'maxFiles'): void {
+  /**
+   * A whole number of at least `min`. Anything else is not saved, and the setting says so until the text
+   * is a number again (the value in use stays the last valid one).
+   */
+  private numberSetting(containerEl: HTMLElement, name: string, desc: string, key: 'maxFileMegabytes' | 'maxFiles' | 'maxFeeSats', min = 1): void {
     const settings = this.ctx.settings();
-    new Setting(containerEl).setName(name).setDesc(desc).addText((text) => text.setValue(String(settings[key])).onChange(async (value) => {
-      const parsed = Number.parseInt(value, 10);
-      if (!Number.isFinite(parsed) || parsed <= 0) return;
+    const setting = new Setting(containerEl).setName(name).setDesc(desc);
+    setting.addText((text) => text.setValue(String(settings[key])).onChange(async (value) => {
+      const parsed = /^\s*\d+\s*$/u.test(value) ? Number(value) : Number.NaN;
+      const valid = Number.isSafeInteger(parsed) && parsed >= min;
+      text.inputEl.toggleClass('tzimtzum-invalid', !valid);
+      setting.setDesc(valid ? desc : `${desc} Enter a whole number${min > 0 ? ` of at least ${min}` : ''}; ${settings[key]} is used until then.`);
+      if (!valid) return;
       settings[key] = parsed;
       await this.ctx.save();
     }));

@@ -104,4 +104,27 @@ describe('the settings tab', () => {
     expect(await readFile(path.join(b.vaultDir, '.obsidian/plugins/tzimtzum/data.json'), 'utf8')).not.toMatch(/mnemonic|secret/);
     b.t.app.closeSettingTab(tab);
   });
+
+  it('keeps the last valid number when a number setting is not one, and says what it needs', async () => {
+    const b = await pluginVault(teardown, testnet);
+    const tab = b.t.app.openSettingTab('tzimtzum');
+    const item = tab.containerEl.findAll('.setting-item').find((el) => el.find('.setting-item-name')?.textContent === 'Most files per knowledge base')!;
+    const input = item.find('input') as HTMLInputElement;
+    const dataFile = path.join(b.vaultDir, '.obsidian/plugins/tzimtzum/data.json');
+    const savedMaxFiles = async () => (JSON.parse(await readFile(dataFile, 'utf8').catch(() => '{}')) as { maxFiles?: number }).maxFiles;
+    for (const typed of ['12abc', '0', '-5', '']) {
+      input.value = typed;
+      input.trigger('input');
+      expect(input.hasClass('tzimtzum-invalid'), typed).toBe(true);
+      expect(item.find('.setting-item-description').textContent).toContain('Enter a whole number of at least 1; 50000 is used until then.');
+    }
+    await b.plugin.idle();
+    expect((await savedMaxFiles()) ?? 50_000).toBe(50_000);
+    input.value = '500';
+    input.trigger('input');
+    expect(input.hasClass('tzimtzum-invalid')).toBe(false);
+    expect(item.find('.setting-item-description').textContent).not.toContain('Enter a whole number');
+    await eventually(async () => (await savedMaxFiles()) === 500, 'the saved setting');
+    b.t.app.closeSettingTab(tab);
+  });
 });
