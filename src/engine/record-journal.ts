@@ -22,13 +22,13 @@ const MIN_COMPACT_RECORDS = 1024;
 
 /** What a journal held on disk: its header and records, or a state file written before journals. */
 export type JournalContents =
-  | { kind: 'journal'; header: Record<string, unknown>; records: Map<string, unknown> }
+  | { kind: 'journal'; header: Record<string, unknown>; records: ReadonlyMap<string, unknown> }
   | { kind: 'legacy'; value: unknown }
   | { kind: 'none' };
 
 export class RecordJournal {
-  /** Every record, serialized: a snapshot joins these instead of serializing the whole state again. */
-  private readonly records = new Map<string, string>();
+  /** Every record, as its owner set it (serialized only when a snapshot is written). */
+  private readonly records = new Map<string, unknown>();
   /** Changed since the last save: the record's JSON, or null once removed. */
   private pending = new Map<string, string | null>();
   private header: Record<string, unknown> = {};
@@ -73,26 +73,25 @@ export class RecordJournal {
     this.pending.clear();
     this.generation = snapshot.generation;
     this.header = snapshot.header;
-    const values = new Map<string, unknown>(Object.entries(snapshot.records));
-    for (const [key, value] of values) this.records.set(key, JSON.stringify(value));
-    this.replayLog(await readText(this.logFile), values);
+    for (const [key, value] of Object.entries(snapshot.records)) this.records.set(key, value);
+    this.replayLog(await readText(this.logFile));
     this.headerChanged = false;
-    return { kind: 'journal', header: this.header, records: values };
+    return { kind: 'journal', header: this.header, records: this.records };
   }
 
-  /** Set a record (kept as its JSON from now on). */
+  /** Set a record (serialized now for the log: later changes to the object are not saved until set again). */
   set(key: string, record: unknown): void {
-    const json = JSON.stringify(record);
-    this.records.set(key, json);
-    this.pending.set(key, json);
+    this.records.set(key, record);
+    this.pending.set(key, JSON.stringify(record));
   }
 
   delete(key: string): void {
     if (this.records.delete(key)) this.pending.set(key, null);
   }
 
-  /** The header saved with every frame (small: counters and versions, not records). */
+  /** The header saved with every frame (small: counters and versions, not records); an equal one changes nothing. */
   setHeader(header: Record<string, unknown>): void {
+    if (JSON.stringify(header) === JSON.stringify(this.header)) return;
     this.header = header;
     this.headerChanged = true;
   }
@@ -132,7 +131,7 @@ export class RecordJournal {
   private async compact(): Promise<void> {
     const frame = this.takePending();
     const generation = this.generation + 1;
-    const records = [...this.records].map(([key, json]) => `${JSON.stringify(key)}:${json}`).join(',');
+    const records = [...this.records].map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',');
     try {
       this.logReady = false;
       await replace(this.file, `{"journal":1,"generation":${generation},"header":${JSON.stringify(this.header)},"records":{${records}}}`);
@@ -160,8 +159,8 @@ export class RecordJournal {
     this.headerChanged ||= frame.headerChanged;
   }
 
-  /** Apply the log's complete frames to `values`, noting whether more may be appended after them. */
-  private replayLog(text: string | null, values: Map<string, unknown>): void {
+  /** Apply the log's complete frames to the records, noting whether more may be appended after them. */
+  private replayLog(text: string | null): void {
     this.logged = 0;
     this.logReady = false;
     if (text === null) return;
@@ -182,13 +181,8 @@ export class RecordJournal {
         break; // a torn line: nothing after it was committed whole
       }
       for (const [key, ...value] of frame) {
-        if (value.length === 0) {
-          values.delete(key);
-          this.records.delete(key);
-        } else {
-          values.set(key, value[0]);
-          this.records.set(key, JSON.stringify(value[0]));
-        }
+        if (value.length === 0) this.records.delete(key);
+        else this.records.set(key, value[0]);
       }
       this.logged += frame.length;
       this.header = parsed.header;

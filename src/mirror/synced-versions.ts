@@ -21,7 +21,6 @@ export class SyncedVersions implements MirrorBaseline {
   readonly touched = new Set<string>();
   private readonly entries = new Map<string, FileEntry>();
   private readonly journal: RecordJournal;
-  private savedVersion = -1;
   private timer: NodeJS.Timeout | null = null;
 
   private constructor(file: string) {
@@ -38,7 +37,6 @@ export class SyncedVersions implements MirrorBaseline {
     const legacy = stored.kind === 'legacy' ? (stored.value as { version?: number; files?: unknown } | null) : null;
     if (stored.kind === 'journal') {
       synced.version = Number(stored.header.version) || 0;
-      synced.savedVersion = synced.version;
       for (const item of stored.records.values()) {
         const entry = fromStored(item);
         if (entry) synced.entries.set(entry.path, entry);
@@ -102,10 +100,7 @@ export class SyncedVersions implements MirrorBaseline {
   async save(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.version !== this.savedVersion) {
-      this.journal.setHeader({ version: this.version });
-      this.savedVersion = this.version;
-    }
+    this.journal.setHeader({ version: this.version });
     await this.journal.save();
   }
 

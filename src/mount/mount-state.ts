@@ -34,7 +34,6 @@ export class MountState {
   // "constructor" is a key like any other, never an inherited property.
   data: MountStateData = { version: 1, appliedVersion: 0, files: Object.create(null) as Record<string, MountedFile> };
   private readonly journal: RecordJournal;
-  private savedVersion = -1;
   // Collision keys of the files on disk, so a new path is checked in O(1), not against every file.
   private readonly collisionIndex = new Map<string, Map<string, string>>();
   private readonly collisionKeys = new Map<string, string>();
@@ -51,7 +50,6 @@ export class MountState {
       const stored = await this.journal.load();
       if (stored.kind === 'journal' && typeof stored.header.appliedVersion === 'number') {
         this.data.appliedVersion = stored.header.appliedVersion;
-        this.savedVersion = stored.header.appliedVersion;
         for (const [disk, file] of stored.records) if (isMountedFile(file)) this.index(disk, file);
       } else if (stored.kind === 'legacy') {
         // The whole-file state of earlier versions: read once, then saved as a journal.
@@ -69,10 +67,7 @@ export class MountState {
   /** Persist what changed since the last save (atomic per save: a torn save is dropped whole on load). */
   save(): Promise<void> {
     const { version, appliedVersion } = this.data;
-    if (appliedVersion !== this.savedVersion) {
-      this.journal.setHeader({ version, appliedVersion });
-      this.savedVersion = appliedVersion;
-    }
+    this.journal.setHeader({ version, appliedVersion });
     return this.journal.save();
   }
 
