@@ -64,7 +64,8 @@ export const DEFAULT_PATH_LIMITS: Readonly<PathLimits> = Object.freeze({
 const LONE_SURROGATE = /\p{Cs}/u;
 // C0, DEL and C1 controls.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/** Bidi controls: they reorder the text after them, so a name (or a title) could read as something else. */
+export const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 const WINDOWS_INVALID = /[<>:"|?*]/u;
 // Zero-width joiners, soft hyphens, variation selectors...: HFS+ ignores some of them when comparing names
 // (the git CVE-2014-9390 class), so `.\u200cgit` must count as `.git`. They are removed from the fold only,

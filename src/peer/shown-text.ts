@@ -1,12 +1,13 @@
 // Text a knowledge base's author chose (its title, description, author name) as this device shows and
 // stores it: the same rules wherever it comes from, a preview before subscribing or a base just joined.
+import { BIDI } from '../mount/path-policy';
 
 /** How much of a title (or an author's name) and of a description is shown. */
 const MAX_TITLE_CHARS = 200;
 const MAX_DESCRIPTION_CHARS = 2000;
-// Bidi controls reorder what follows them, so a title could read as something else; other controls,
-// separators and private-use or lone surrogate code points have nothing to show.
-const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+// Bidi controls could make a title read as something else (`BIDI`); other controls, separators and
+// private-use or lone surrogate code points have nothing to show.
+const BIDI_CONTROL = new RegExp(BIDI.source, 'gu');
 const LINE_BREAK = /\r\n?|[\n\u2028\u2029]/gu;
 const UNSHOWABLE = /[\p{Cc}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/gu;
 
